@@ -76,11 +76,11 @@ func (l Location) HasRegion() bool { return l.Path != "" && l.StartLine > 0 }
 type SuppressionKind string
 
 const (
-	SuppressedInline    SuppressionKind = "inline"    // a comment in the source
-	SuppressedConfig    SuppressionKind = "config"    // a rule disabled in config
-	SuppressedException SuppressionKind = "exception" // a policy exception
-	SuppressedBaseline  SuppressionKind = "baseline"  // present in the baseline
-	SuppressedVEX       SuppressionKind = "vex"       // a VEX statement
+	SuppressedInline    SuppressionKind = "inline"     // a comment in the source
+	SuppressedConfig    SuppressionKind = "config"     // a rule disabled in config
+	SuppressedException SuppressionKind = "exception"  // a policy exception
+	SuppressedBaseline  SuppressionKind = "baseline"   // present in the baseline
+	SuppressedVEX       SuppressionKind = "vex"        // a VEX statement
 	SuppressedIgnore    SuppressionKind = "ignorefile" // .trivyignore and friends
 )
 
@@ -94,11 +94,11 @@ type Suppression struct {
 
 // Vulnerability holds the fields of a finding that is a known vulnerability.
 type Vulnerability struct {
-	ID               string   `json:"id"`
-	Package          string   `json:"package"`
-	InstalledVersion string   `json:"installedVersion"`
-	FixedVersion     string   `json:"fixedVersion,omitempty"`
-	PURL             string   `json:"purl,omitempty"`
+	ID               string `json:"id"`
+	Package          string `json:"package"`
+	InstalledVersion string `json:"installedVersion"`
+	FixedVersion     string `json:"fixedVersion,omitempty"`
+	PURL             string `json:"purl,omitempty"`
 	// PackageType is the ecosystem ("alpine", "npm", "gobinary", ...).
 	PackageType string `json:"packageType,omitempty"`
 	// SeveritySource names the database the severity came from.

@@ -35,7 +35,6 @@ func (t Target) ID() string {
 	return string(t.Kind) + ":" + name
 }
 
-
 // Result is what one producer found in one target. A result with an Error
 // could not be checked: the gate cannot decide on it.
 type Result struct {

@@ -78,4 +78,3 @@ func (s *Severity) UnmarshalText(b []byte) error {
 	*s = v
 	return nil
 }
-

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+// globalOptions are flags every command takes.
+type globalOptions struct {
+	ConfigFile string
+	Verbose    bool
+}
+
+func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	g := &globalOptions{}
+	root := &cobra.Command{
+		Use:   "vouch",
+		Short: "A supply-chain security gate for CI",
+		Long: `vouch lints Dockerfiles and compose files, scans images and filesystems,
+signs what passed, and writes every report format from one run.
+
+Exit codes: 0 passed, 1 policy failed, 2 could not decide.`,
+		SilenceUsage:      true,
+		SilenceErrors:     true,
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+	}
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	root.PersistentFlags().StringVar(&g.ConfigFile, "config", "", "policy and settings file (vouch.yaml)")
+	root.PersistentFlags().BoolVarP(&g.Verbose, "verbose", "v", false, "show suppressed findings and progress detail")
+
+	root.AddCommand(newVersionCmd(), newRulesCmd())
+
+	lint := newLintCmd()
+	// Each linter adds its command here.
+	lint.AddCommand()
+	if lint.HasSubCommands() {
+		root.AddCommand(lint)
+	}
+	return root
+}
+
+// newLintCmd is the parent of the linters' commands.
+func newLintCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "lint",
+		Short: "Lint Dockerfiles and compose files",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return usagef("lint needs a subcommand; see 'vouch lint --help'")
+		},
+	}
+}

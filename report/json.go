@@ -1,0 +1,82 @@
+package report
+
+import (
+	"encoding/json"
+	"io"
+	"time"
+
+	"github.com/vouch-dev/vouch/finding"
+)
+
+// JSONSchemaVersion is the version of vouch's JSON report; the schema is
+// docs/schemas/report.schema.json. A change that removes or renames a
+// field bumps it.
+const JSONSchemaVersion = "1.0.0"
+
+type jsonReport struct {
+	SchemaVersion string          `json:"schemaVersion"`
+	Tool          jsonTool        `json:"tool"`
+	StartedAt     string          `json:"startedAt"`
+	FinishedAt    string          `json:"finishedAt"`
+	Policy        jsonPolicy      `json:"policy"`
+	Verdict       finding.Verdict `json:"verdict"`
+	ExitCode      int             `json:"exitCode"`
+	Summary       jsonSummary     `json:"summary"`
+	Results       []jsonResult    `json:"results"`
+	Rules         []finding.Rule  `json:"rules"`
+}
+
+type jsonTool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+type jsonPolicy struct {
+	FailOn finding.Severity `json:"failOn"`
+}
+
+type jsonSummary struct {
+	Critical   int `json:"critical"`
+	High       int `json:"high"`
+	Medium     int `json:"medium"`
+	Low        int `json:"low"`
+	Info       int `json:"info"`
+	Suppressed int `json:"suppressed"`
+	Total      int `json:"total"`
+}
+
+type jsonResult struct {
+	Target   finding.Target    `json:"target"`
+	Error    string            `json:"error,omitempty"`
+	Findings []finding.Finding `json:"findings"`
+}
+
+func writeJSON(w io.Writer, r *Report) error {
+	c := r.Counts()
+	out := jsonReport{
+		SchemaVersion: JSONSchemaVersion,
+		Tool:          jsonTool{Name: r.Tool.Name, Version: r.Tool.Version},
+		StartedAt:     r.StartedAt.UTC().Format(time.RFC3339),
+		FinishedAt:    r.FinishedAt.UTC().Format(time.RFC3339),
+		Policy:        jsonPolicy{FailOn: r.FailOn},
+		Verdict:       r.Verdict,
+		ExitCode:      r.Verdict.ExitCode(),
+		Summary: jsonSummary{
+			Critical: c.BySeverity[finding.Critical], High: c.BySeverity[finding.High],
+			Medium: c.BySeverity[finding.Medium], Low: c.BySeverity[finding.Low],
+			Info: c.BySeverity[finding.Info], Suppressed: c.Suppressed, Total: c.Total,
+		},
+		Results: []jsonResult{},
+		Rules:   usedRules(r),
+	}
+	for _, res := range r.Results {
+		jr := jsonResult{Target: res.Target, Error: res.Error, Findings: []finding.Finding{}}
+		for _, f := range sortedFindings(&res) {
+			jr.Findings = append(jr.Findings, *f)
+		}
+		out.Results = append(out.Results, jr)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
+}

@@ -123,7 +123,7 @@ func (cw *ContainerScanningWriter) Write(w io.Writer, r *Report) error {
 		res := &r.Results[i]
 		if res.Error != "" {
 			out.Scan.Status = "failure"
-			out.Scan.Messages = append(out.Scan.Messages, csMessage{Level: "error", Value: res.Target.Name + ": " + res.Error})
+			out.Scan.Messages = append(out.Scan.Messages, csMessage{Level: "fatal", Value: res.Target.Name + ": " + res.Error})
 		}
 		for _, f := range sortedFindings(res) {
 			if f.Vulnerability == nil || f.Suppressed() {

@@ -49,9 +49,9 @@ func (o *outputOptions) AddFlags(fs *pflag.FlagSet) {
 // resolve merges the config file under the flags and checks every value,
 // before any work starts. Its errors are usage errors.
 func (o *outputOptions) resolve(cmd *cobra.Command, g *globalOptions) error {
-	cfg, err := config.Load(g.ConfigFile)
-	if err != nil {
-		return err
+	cfg := g.cfg
+	if cfg == nil {
+		cfg = &config.Config{}
 	}
 	o.cfg = cfg
 	if o.Format == "" {
@@ -63,6 +63,7 @@ func (o *outputOptions) resolve(cmd *cobra.Command, g *globalOptions) error {
 	if _, err := report.NewWriter(o.Format, o.writerOptions(cmd, false)); err != nil {
 		return usagef("--format: %v", err)
 	}
+	var err error
 	failOn := o.FailOn
 	if failOn == "" {
 		failOn = cfg.FailOn

@@ -4,12 +4,17 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+
+	"github.com/vouch-dev/vouch/config"
 )
 
 // globalOptions are flags every command takes.
 type globalOptions struct {
 	ConfigFile string
 	Verbose    bool
+
+	// cfg is the loaded config file, set before any command runs.
+	cfg *config.Config
 }
 
 func newRootCmd(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
@@ -24,6 +29,16 @@ Exit codes: 0 passed, 1 policy failed, 2 could not decide.`,
 		SilenceUsage:      true,
 		SilenceErrors:     true,
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+		// The config file is read and checked before any command runs, so
+		// a typo in it fails every command, not just the ones that use it.
+		PersistentPreRunE: func(*cobra.Command, []string) error {
+			cfg, err := config.Load(g.ConfigFile)
+			if err != nil {
+				return err
+			}
+			g.cfg = cfg
+			return nil
+		},
 	}
 	root.SetIn(stdin)
 	root.SetOut(stdout)

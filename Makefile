@@ -1,0 +1,36 @@
+# Every go command needs GOEXPERIMENT=jsonv2 (Trivy v0.74.0 requires it).
+export GOEXPERIMENT := jsonv2
+
+TOOLS_DIR ?= $(CURDIR)/.tools
+MULTITOOL := $(TOOLS_DIR)/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
+export VOUCH_SARIF_MULTITOOL := $(MULTITOOL)
+
+.PHONY: build test tools vet fmt-check fuzz
+
+build:
+	go build -o bin/vouch ./cmd/vouch
+
+# tools installs what the tests need on a fresh Debian machine: the
+# registry server and Redis (real servers on loopback) and Microsoft's SARIF
+# Multitool (a self-contained binary from npm).
+tools: $(MULTITOOL)
+	@command -v docker-registry >/dev/null && command -v redis-server >/dev/null || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-registry redis-server >/dev/null; }
+
+$(MULTITOOL):
+	npm install --silent --no-audit --no-fund --prefix $(TOOLS_DIR) @microsoft/sarif-multitool-linux@5.7.0
+
+# test runs every test, with the real servers and tools.
+test: tools
+	go test -timeout 30m ./...
+
+vet:
+	go vet ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+# fuzz runs each fuzz target briefly (FUZZTIME each).
+FUZZTIME ?= 15s
+fuzz:
+	go test ./config -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"strconv"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// TestMain lets testscript run the vouch CLI in-process: a script's
+// "exec vouch …" calls run() in a child of the test binary.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"vouch": func() { os.Exit(run(os.Args[1:])) },
+	})
+}
+
+// TestScripts runs testdata/script/*.txtar: end-to-end tests of the CLI,
+// with its exit codes and its reports.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Setup: func(env *testscript.Env) error {
+			// Reports carry a fixed clock; no colour, no CI detection.
+			env.Setenv("SOURCE_DATE_EPOCH", "1796378400")
+			env.Setenv("NO_COLOR", "1")
+			env.Setenv("GITHUB_ACTIONS", "")
+			env.Setenv("GOEXPERIMENT", "jsonv2")
+			if d := os.Getenv("VOUCH_SHARED_DIR"); d != "" {
+				env.Setenv("VOUCH_SHARED_DIR", d)
+			}
+			return nil
+		},
+		Cmds: map[string]func(*testscript.TestScript, bool, []string){
+			"exec-code": execCode,
+		},
+	})
+}
+
+// execCode runs a command and asserts its exact exit code:
+//
+//	exec-code 2 vouch lint dockerfile missing
+//
+// The exit-code contract (0 passed, 1 failed, 2 error) is too important
+// for testscript's "! exec", which accepts any non-zero code.
+func execCode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: exec-code CODE program [args...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("exec-code: bad code %q", args[0])
+	}
+	got := 0
+	if err := ts.Exec(args[1], args[2:]...); err != nil {
+		var ee *exec.ExitError
+		if !errors.As(err, &ee) {
+			ts.Fatalf("exec-code: %v", err)
+		}
+		got = ee.ExitCode()
+	}
+	if got != want {
+		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+	}
+}

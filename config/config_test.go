@@ -1,0 +1,76 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestParse(t *testing.T) {
+	tests := []struct {
+		name, doc, err string
+		want           Config
+	}{
+		{name: "empty", doc: "", want: Config{}},
+		{name: "comments only", doc: "# nothing\n", want: Config{}},
+		{name: "full", doc: "fail-on: medium\nformat: sarif\noutputs: [json=out/v.json]\ndisable: [VCH-DF-020, apt-no-recommends]\n",
+			want: Config{FailOn: "medium", Format: "sarif", Outputs: []string{"json=out/v.json"}, Disable: []string{"VCH-DF-020", "apt-no-recommends"}}},
+		{name: "unknown key names key and line", doc: "format: text\nfail_on: high\n", err: `line 2: unknown key "fail_on"`},
+		{name: "bad severity names line", doc: "\n\nfail-on: severe\n", err: `line 3: fail-on: unknown severity "severe"`},
+		{name: "bad output", doc: "outputs:\n  - sarif\n", err: `line 1: outputs: "sarif" is not FORMAT=PATH`},
+		{name: "wrong type", doc: "disable: 3\n", err: "line 1: cannot unmarshal"},
+		{name: "not yaml", doc: "fail-on: [\n", err: "line"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Parse([]byte(tt.doc))
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("err = %v, want it to contain %q", err, tt.err)
+				}
+				if strings.Contains(err.Error(), "\n") {
+					t.Errorf("error spans lines: %q", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Join(got.Disable, ",") != strings.Join(tt.want.Disable, ",") || got.FailOn != tt.want.FailOn ||
+				got.Format != tt.want.Format || strings.Join(got.Outputs, ",") != strings.Join(tt.want.Outputs, ",") {
+				t.Errorf("got %+v, want %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadNamesFile(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.yaml")
+	if err := os.WriteFile(big, make([]byte, MaxSize+1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{
+		filepath.Join(dir, "missing.yaml"): "missing.yaml: no such file or directory",
+		big:                                "big.yaml: larger than",
+	} {
+		if _, err := Load(path); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Load(%s) = %v, want %q", path, err, want)
+		}
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	f.Add([]byte("fail-on: high\noutputs: [sarif=a]\n"))
+	f.Add([]byte("a: &a [*a]\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		cfg, err := Parse(b)
+		if err == nil && cfg == nil {
+			t.Fatal("nil config without error")
+		}
+		if err != nil && strings.Contains(err.Error(), "\n") {
+			t.Fatalf("multi-line error %q", err)
+		}
+	})
+}

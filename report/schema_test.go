@@ -111,7 +111,7 @@ func MultitoolValidate(t *testing.T, tool string, doc []byte) {
 		Runs []struct {
 			Results     []json.RawMessage `json:"results"`
 			Invocations []struct {
-				ToolExecutionNotifications []json.RawMessage `json:"toolExecutionNotifications"`
+				ToolExecutionNotifications     []json.RawMessage `json:"toolExecutionNotifications"`
 				ToolConfigurationNotifications []json.RawMessage `json:"toolConfigurationNotifications"`
 			} `json:"invocations"`
 		} `json:"runs"`

@@ -1,0 +1,180 @@
+package composelint
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/dotenv"
+	"github.com/compose-spec/compose-go/v2/loader"
+	"github.com/compose-spec/compose-go/v2/types"
+)
+
+// loaded is a project: compose-go's merged model and the source map.
+type loaded struct {
+	project    *types.Project
+	src        *sources
+	projectDir string
+	target     string // display path of the main file
+}
+
+// load finds the files, reads each of them through the guard, and only
+// then lets compose-go load the project, with no remote resource loader
+// (so `include` and `extends` never reach the network) and no environment
+// but the one given.
+func load(ctx context.Context, opts Options) (*loaded, error) {
+	lim := limits{maxFileSize: opts.MaxFileSize, maxNodes: opts.MaxNodes}
+	if lim.maxFileSize <= 0 {
+		lim.maxFileSize = DefaultMaxFileSize
+	}
+	if lim.maxNodes <= 0 {
+		lim.maxNodes = DefaultMaxNodes
+	}
+	env := types.NewMapping(opts.Env)
+	files, projectDir, err := discover(opts, env)
+	if err != nil {
+		return nil, err
+	}
+	root := opts.Root
+	if root == "" {
+		root = repoRoot(projectDir)
+	}
+	if root, err = filepath.Abs(root); err != nil {
+		return nil, err
+	}
+	src := newSources(lim, root, projectDir)
+	p := &loaded{src: src, projectDir: projectDir, target: src.displayPath(files[0])}
+
+	envFiles := opts.EnvFiles
+	if len(envFiles) == 0 && exists(filepath.Join(projectDir, ".env")) {
+		envFiles = []string{filepath.Join(projectDir, ".env")}
+	}
+	for i, f := range envFiles {
+		envFiles[i] = absIn(projectDir, f)
+		if _, err := readGuarded(envFiles[i], lim); err != nil {
+			return p, &LoadError{File: src.displayPath(envFiles[i]), Err: err}
+		}
+	}
+	fromFiles, err := dotenv.GetEnvFromFile(env, envFiles)
+	if err != nil {
+		return p, &LoadError{File: p.target, Err: err}
+	}
+	env.Merge(fromFiles)
+
+	if err := src.addProject(files, projectDir, env); err != nil {
+		return p, err
+	}
+	details := types.ConfigDetails{WorkingDir: projectDir, Environment: env}
+	for _, f := range files {
+		details.ConfigFiles = append(details.ConfigFiles, types.ConfigFile{Filename: f, Content: src.files[f].data})
+	}
+	profiles := opts.Profiles
+	if len(profiles) == 0 {
+		profiles = []string{"*"}
+	}
+	name := loader.NormalizeProjectName(filepath.Base(projectDir))
+	if name == "" {
+		name = "project"
+	}
+	project, err := loader.LoadWithContext(ctx, details, func(o *loader.Options) {
+		o.SetProjectName(name, false)
+		o.Profiles = profiles
+		o.ResourceLoaders = nil
+	})
+	if err != nil {
+		return p, &LoadError{File: p.target, Err: errors.New(src.shorten(err.Error()))}
+	}
+	p.project = project
+	return p, nil
+}
+
+// shorten replaces the absolute paths of known files in a message by their
+// display paths.
+func (s *sources) shorten(msg string) string {
+	for _, f := range s.order {
+		msg = strings.ReplaceAll(msg, f.abs, f.rel)
+	}
+	return msg
+}
+
+// discover returns the compose files (absolute) and the project directory.
+func discover(opts Options, env types.Mapping) ([]string, string, error) {
+	files := opts.Files
+	if len(files) == 0 && env["COMPOSE_FILE"] != "" {
+		sep := env["COMPOSE_PATH_SEPARATOR"]
+		if sep == "" {
+			sep = string(os.PathListSeparator)
+		}
+		files = strings.Split(env["COMPOSE_FILE"], sep)
+	}
+	dir := opts.ProjectDir
+	if len(files) > 0 {
+		var abs []string
+		for _, f := range files {
+			if f == "-" {
+				return nil, "", errors.New("compose: reading from stdin is not supported; pass a file")
+			}
+			a, err := filepath.Abs(f)
+			if err != nil {
+				return nil, "", err
+			}
+			if _, err := os.Stat(a); err != nil {
+				return nil, "", &LoadError{File: filepath.ToSlash(f), Err: errors.Unwrap(err)}
+			}
+			abs = append(abs, a)
+		}
+		if dir == "" {
+			dir = filepath.Dir(abs[0])
+		}
+		dir, err := filepath.Abs(dir)
+		return abs, dir, err
+	}
+	start := dir
+	if start == "" {
+		start = "."
+	}
+	start, err := filepath.Abs(start)
+	if err != nil {
+		return nil, "", err
+	}
+	for d := start; ; d = filepath.Dir(d) {
+		if f := firstExisting(d, cli.DefaultFileNames); f != "" {
+			found := []string{f}
+			if o := firstExisting(d, cli.DefaultOverrideFileNames); o != "" {
+				found = append(found, o)
+			}
+			if opts.ProjectDir == "" {
+				return found, d, nil
+			}
+			return found, start, nil
+		}
+		if filepath.Dir(d) == d {
+			return nil, "", fmt.Errorf("compose: %s: %w", start, ErrNoComposeFile)
+		}
+	}
+}
+
+func firstExisting(dir string, names []string) string {
+	for _, n := range names {
+		if p := filepath.Join(dir, n); exists(p) {
+			return p
+		}
+	}
+	return ""
+}
+
+// repoRoot is the nearest directory at or above dir that holds .git, or dir.
+func repoRoot(dir string) string {
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return dir
+		}
+	}
+}

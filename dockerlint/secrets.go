@@ -1,0 +1,281 @@
+package dockerlint
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/vouch-dev/vouch/finding"
+)
+
+// forEachPair calls fn with the name and the value, as written, of every
+// pair of an ENV or ARG instruction (an ARG without a value gets "").
+func forEachPair(in *instr, fn func(k, v string)) {
+	switch c := in.cmd.(type) {
+	case *instructions.EnvCommand:
+		for _, kv := range c.Env {
+			fn(kv.Key, kv.Value)
+		}
+	case *instructions.ArgCommand:
+		for _, kv := range c.Args {
+			fn(kv.Key, kv.ValueString())
+		}
+	}
+}
+
+// nameWords splits a variable name into lower-case words at _, -, . and
+// camelCase boundaries.
+func nameWords(name string) []string {
+	var words []string
+	var cur []rune
+	prevLower := false
+	for _, r := range name {
+		switch {
+		case r == '_' || r == '-' || r == '.':
+			if len(cur) > 0 {
+				words = append(words, string(cur))
+			}
+			cur, prevLower = nil, false
+			continue
+		case unicode.IsUpper(r) && prevLower:
+			words = append(words, string(cur))
+			cur = nil
+		}
+		prevLower = unicode.IsLower(r) || unicode.IsDigit(r)
+		cur = append(cur, unicode.ToLower(r))
+	}
+	if len(cur) > 0 {
+		words = append(words, string(cur))
+	}
+	return words
+}
+
+// secretName reports whether a variable name says it holds a secret:
+// *PASSWORD*, *SECRET*, *_TOKEN, *_KEY, *API_KEY, *CREDENTIALS. Names
+// that point at a secret (*_FILE, *_PATH, *_DIR) and public keys pass.
+func secretName(name string) bool {
+	w := nameWords(name)
+	if len(w) == 0 {
+		return false
+	}
+	last := w[len(w)-1]
+	switch last {
+	case "file", "path", "dir", "name", "url", "id", "length", "len", "enabled", "type":
+		return false
+	case "token", "apikey", "credentials", "credential", "passphrase":
+		return true
+	case "key":
+		if len(w) >= 2 {
+			switch w[len(w)-2] {
+			case "gpg", "pub", "public", "signing", "primary", "sort", "cache", "partition":
+				return w[len(w)-2] == "signing"
+			}
+		}
+		return true
+	}
+	for _, x := range w {
+		if x == "password" || x == "passwd" || x == "secret" || x == "secrets" {
+			return true
+		}
+	}
+	return false
+}
+
+// isReference reports whether a value only refers to something else (a
+// variable), so it holds no literal secret.
+func isReference(v string) bool {
+	v = strings.Trim(v, `"' `)
+	return strings.HasPrefix(v, "$")
+}
+
+func secretNameRule(kind string) func(f *file, r *reporter) {
+	return func(f *file, r *reporter) {
+		ins := f.lintedInstrs(kind)
+		if kind == "arg" {
+			ins = append(append([]*instr(nil), f.metaArgs...), ins...)
+		}
+		for _, in := range ins {
+			forEachPair(in, func(k, v string) {
+				if !secretName(k) || kind == "env" && strings.Trim(v, `"' `) == "" {
+					return
+				}
+				how := "a literal value"
+				if kind == "arg" && strings.TrimSpace(v) == "" {
+					how = "a build argument"
+				} else if isReference(v) {
+					how = "a value from " + strings.Trim(v, `"' `)
+				}
+				msg := fmt.Sprintf("%s %s looks like a secret and is stored in the image with %s", strings.ToUpper(kind), k, how)
+				r.add(in, k, msg)
+			})
+		}
+	}
+}
+
+var ruleSecretEnv = rule{
+	Rule: finding.Rule{
+		ID: "VCH-DF-017", Name: "secret-in-env", Category: finding.CategoryDockerfile, Severity: finding.High,
+		Title: "Secret in ENV",
+		Rationale: "ENV values are part of the image configuration: `docker inspect` shows them to anyone who can " +
+			"pull the image, and every container and child image inherits them. A variable named like a " +
+			"password, token or key is a secret published with the image, even when it is copied from an ARG.",
+		Fix:  "Mount the secret at build time (`RUN --mount=type=secret,id=token`) or inject it at run time; point to it with a *_FILE variable.",
+		Bad:  "FROM alpine:3.20\nENV DB_PASSWORD=hunter2hunter2",
+		Good: "FROM alpine:3.20\nENV DB_PASSWORD_FILE=/run/secrets/db_password",
+		Aliases: []finding.Alias{
+			{Tool: "trivy", ID: "DS-0031"}, {Tool: "trivy", ID: "AVD-DS-0031"},
+			{Tool: "kics", ID: "781e75f7-bf43-4ab7-bae7-a08ad6607af3"},
+		},
+	},
+	check: secretNameRule("env"),
+}
+
+var ruleSecretArg = rule{
+	Rule: finding.Rule{
+		ID: "VCH-DF-018", Name: "secret-in-arg", Category: finding.CategoryDockerfile, Severity: finding.High,
+		Title: "Secret passed as a build argument",
+		Rationale: "Build arguments are recorded in the image history (`docker history`) and in build provenance, " +
+			"and their defaults sit in the Dockerfile. An ARG named like a password, token or key leaks the " +
+			"secret to anyone who can pull the image or read its attestations.",
+		Fix:  "Use a secret mount: `RUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci` and `docker build --secret id=npm_token,...`.",
+		Bad:  "FROM node:22-alpine\nARG NPM_TOKEN\nRUN echo \"//registry.npmjs.org/:_authToken=$NPM_TOKEN\" > .npmrc && npm ci",
+		Good: "FROM node:22-alpine\nRUN --mount=type=secret,id=npm_token,env=NPM_TOKEN npm ci",
+		Aliases: []finding.Alias{
+			{Tool: "trivy", ID: "DS-0031"}, {Tool: "trivy", ID: "AVD-DS-0031"},
+		},
+	},
+	check: secretNameRule("arg"),
+}
+
+// secretPatterns match values that are credentials whatever they are
+// called.
+var secretPatterns = []struct {
+	what string
+	re   *regexp.Regexp
+}{
+	{"an AWS access key id", regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`)},
+	{"a GitHub token", regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{50,})\b`)},
+	{"a GitLab token", regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}`)},
+	{"a Slack token", regexp.MustCompile(`\bxox[baprs]-[A-Za-z0-9-]{10,}`)},
+	{"a Stripe live key", regexp.MustCompile(`\b[sr]k_live_[A-Za-z0-9]{20,}`)},
+	{"a Google API key", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`)},
+	{"an npm token", regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`)},
+	{"a private key", regexp.MustCompile(`-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----(?:[^-]*-----END (?:[A-Z]+ )?PRIVATE KEY-----)?`)},
+	{"a password in a URL", regexp.MustCompile(`\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/:@$'"]+:[^\s/@$'"]+@`)},
+}
+
+// secretHints are substrings one of which every secret pattern needs; a
+// text without any skips the regular expressions.
+var secretHints = []string{"AKIA", "ASIA", "gh", "glpat-", "xox", "_live_", "AIza", "npm_", "PRIVATE KEY", "://"}
+
+func findSecrets(text string, fn func(what, match string)) {
+	hint := false
+	for _, h := range secretHints {
+		if strings.Contains(text, h) {
+			hint = true
+			break
+		}
+	}
+	if !hint {
+		return
+	}
+	for _, p := range secretPatterns {
+		for _, m := range p.re.FindAllString(text, -1) {
+			fn(p.what, m)
+		}
+	}
+}
+
+var ruleHardcodedSecret = rule{
+	Rule: finding.Rule{
+		ID: "VCH-DF-019", Name: "hardcoded-secret", Category: finding.CategoryDockerfile, Severity: finding.Critical,
+		Title: "Credential written in the Dockerfile",
+		Rationale: "A value shaped like a cloud key, an access token, a private key or a password in a URL is a " +
+			"live credential in the Dockerfile, its git history, the build logs and the image history. " +
+			"Whatever the variable is called, it must be revoked.",
+		Fix:  "Revoke the credential now. Then pass it with a secret mount (`RUN --mount=type=secret`) and never write it in the file.",
+		Bad:  "FROM alpine:3.20\nRUN wget -q https://deploy:s3cr3tpass@git.example.com/app.tar.gz",
+		Good: "FROM alpine:3.20\nRUN --mount=type=secret,id=netrc,target=/root/.netrc wget -q https://git.example.com/app.tar.gz",
+	},
+	check: func(f *file, r *reporter) {
+		ins := append(append([]*instr(nil), f.metaArgs...), f.lintedInstrs(allKinds...)...)
+		for _, in := range ins {
+			text := strings.Join(f.lines[max(0, in.node.StartLine-1):min(len(f.lines), in.node.EndLine)], "\n")
+			seen := map[string]bool{}
+			findSecrets(text, func(what, _ string) {
+				if !seen[what] {
+					seen[what] = true
+					r.add(in, what, fmt.Sprintf("%s %s contains %s", strings.ToUpper(in.kind), "instruction", what))
+				}
+			})
+		}
+	},
+}
+
+var allKinds = []string{"run", "env", "arg", "label", "add", "copy", "cmd", "entrypoint", "healthcheck", "onbuild", "user", "workdir", "volume", "expose", "shell", "stopsignal", "maintainer"}
+
+// redactor removes secrets from snippets and messages: the literal values
+// of secret-named ENV and ARG pairs, wherever they appear, and every match
+// of a secret pattern.
+type redactor struct {
+	values []string
+	names  []*regexp.Regexp // NAME=value and ENV NAME value of secret names
+}
+
+func newRedactor(f *file) *redactor {
+	rd := &redactor{}
+	for _, l := range f.lines {
+		findSecrets(l, func(_, m string) { rd.values = append(rd.values, m) })
+	}
+	seen := map[string]bool{}
+	add := func(in *instr) {
+		forEachPair(in, func(k, v string) {
+			if !secretName(k) || isReference(v) {
+				return
+			}
+			if v = strings.Trim(v, `"' `); len(v) >= 4 {
+				rd.values = append(rd.values, v)
+			}
+			if !seen[k] {
+				seen[k] = true
+				q := regexp.QuoteMeta(k)
+				rd.names = append(rd.names,
+					regexp.MustCompile(`(^|\s)(`+q+`=)("[^"]*"|'[^']*'|\S+)`),
+					regexp.MustCompile(`(?im)^(\s*ENV\s+)(`+q+`\s+)(\S.*)$`))
+			}
+		})
+	}
+	for _, in := range f.metaArgs {
+		add(in)
+	}
+	for _, s := range f.stages {
+		for _, in := range s.instrs {
+			if in.kind == "env" || in.kind == "arg" {
+				add(in)
+			}
+		}
+	}
+	return rd
+}
+
+// scrub removes secret values from s.
+func (rd *redactor) scrub(s string) string {
+	for _, v := range rd.values {
+		s = strings.ReplaceAll(s, v, redacted)
+	}
+	return s
+}
+
+// scrubSnippet removes secret values from source text and the values of
+// secret-named assignments, however short.
+func (rd *redactor) scrubSnippet(s string) string {
+	s = rd.scrub(s)
+	for _, re := range rd.names {
+		s = re.ReplaceAllString(s, "${1}${2}"+redacted)
+	}
+	return s
+}
+
+const redacted = "<redacted>"

@@ -2,8 +2,6 @@ package report
 
 import (
 	"encoding/json"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -91,46 +89,8 @@ func TestSARIFMultitool(t *testing.T) {
 // result, error or warning for doc under the Gh and Sarif rule kinds.
 func MultitoolValidate(t *testing.T, tool string, doc []byte) {
 	t.Helper()
-	dir := t.TempDir()
-	in := filepath.Join(dir, "in.sarif")
-	out := filepath.Join(dir, "out.sarif")
-	if err := os.WriteFile(in, doc, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(tool, "validate", "--rule-kind", "Gh;Sarif", in, "--output", out, "--log", "ForceOverwrite")
-	cmd.Env = append(os.Environ(), "DOTNET_CLI_TELEMETRY_OPTOUT=1", "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1")
-	combined, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("Sarif.Multitool validate: %v\n%s", err, combined)
-	}
-	b, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var log struct {
-		Runs []struct {
-			Results     []json.RawMessage `json:"results"`
-			Invocations []struct {
-				ToolExecutionNotifications     []json.RawMessage `json:"toolExecutionNotifications"`
-				ToolConfigurationNotifications []json.RawMessage `json:"toolConfigurationNotifications"`
-			} `json:"invocations"`
-		} `json:"runs"`
-	}
-	if err := json.Unmarshal(b, &log); err != nil {
-		t.Fatal(err)
-	}
-	for _, run := range log.Runs {
-		for _, res := range run.Results {
-			t.Errorf("multitool result: %s", res)
-		}
-		for _, inv := range run.Invocations {
-			for _, n := range inv.ToolExecutionNotifications {
-				t.Errorf("multitool notification: %s", n)
-			}
-		}
-	}
-	if t.Failed() {
-		t.Logf("multitool output:\n%s", combined)
+	if err := testutil.CheckSARIF(tool, doc); err != nil {
+		t.Error(err)
 	}
 }
 

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/vouch-dev/vouch/internal/testutil"
 )
 
 // TestMain lets testscript run the vouch CLI in-process: a script's
@@ -21,6 +23,8 @@ func TestMain(m *testing.M) {
 // TestScripts runs testdata/script/*.txtar: end-to-end tests of the CLI,
 // with its exit codes and its reports.
 func TestScripts(t *testing.T) {
+	repo, shared := testutil.RepoRoot(t), testutil.SharedDir(t)
+	multitool = func() string { return testutil.Tool(t, "Sarif.Multitool", "VOUCH_SARIF_MULTITOOL") }
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
@@ -29,13 +33,14 @@ func TestScripts(t *testing.T) {
 			env.Setenv("NO_COLOR", "1")
 			env.Setenv("GITHUB_ACTIONS", "")
 			env.Setenv("GOEXPERIMENT", "jsonv2")
-			if d := os.Getenv("VOUCH_SHARED_DIR"); d != "" {
-				env.Setenv("VOUCH_SHARED_DIR", d)
-			}
+			env.Setenv("REPO", repo)
+			env.Setenv("SHARED", shared)
 			return nil
 		},
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
-			"exec-code": execCode,
+			"exec-code":     execCode,
+			"validate-json": validateJSON,
+			"sarif-valid":   sarifValid,
 		},
 	})
 }
@@ -64,5 +69,37 @@ func execCode(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got != want {
 		ts.Fatalf("%s exited %d, want %d", args[1], got, want)
+	}
+}
+
+// validateJSON checks a file against a JSON Schema:
+//
+//	validate-json $REPO/docs/schemas/report.schema.json report.json
+func validateJSON(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: validate-json SCHEMA FILE")
+	}
+	err := testutil.CheckJSON(ts.MkAbs(args[0]), []byte(ts.ReadFile(args[1])))
+	checkNeg(ts, neg, err)
+}
+
+// multitool finds the SARIF Multitool for the running test.
+var multitool func() string
+
+// sarifValid runs the SARIF Multitool's Gh;Sarif rules over a file: zero
+// results, errors or warnings.
+func sarifValid(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: sarif-valid FILE")
+	}
+	checkNeg(ts, neg, testutil.CheckSARIF(multitool(), []byte(ts.ReadFile(args[0]))))
+}
+
+func checkNeg(ts *testscript.TestScript, neg bool, err error) {
+	switch {
+	case neg && err == nil:
+		ts.Fatalf("unexpectedly valid")
+	case !neg && err != nil:
+		ts.Fatalf("%v", err)
 	}
 }

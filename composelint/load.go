@@ -84,6 +84,7 @@ func load(ctx context.Context, opts Options) (*loaded, error) {
 		o.SetProjectName(name, false)
 		o.Profiles = profiles
 		o.ResourceLoaders = nil
+		o.Interpolate.Substitute = substitute
 	})
 	if err != nil {
 		return p, &LoadError{File: p.target, Err: errors.New(src.shorten(err.Error()))}
@@ -98,7 +99,7 @@ func (s *sources) shorten(msg string) string {
 	for _, f := range s.order {
 		msg = strings.ReplaceAll(msg, f.abs, f.rel)
 	}
-	return msg
+	return strings.ReplaceAll(msg, s.root+string(filepath.Separator), "")
 }
 
 // discover returns the compose files (absolute) and the project directory.

@@ -154,7 +154,7 @@ func valueDepth(n *yaml.Node, env template.Mapping, depth int) any {
 	switch n.Kind {
 	case yaml.ScalarNode:
 		if env != nil {
-			if s, err := template.Substitute(n.Value, env); err == nil {
+			if s, err := substitute(n.Value, env); err == nil {
 				return s
 			}
 		}

@@ -57,8 +57,8 @@ type sources struct {
 	// defs lists, per service, its definitions from the lowest precedence
 	// to the highest.
 	defs map[string][]def
-	// visiting guards extends chains against cycles (compose-go reports
-	// them; here they must only not loop).
+	// visiting guards extends chains and includes against cycles
+	// (compose-go reports them; here they must only not loop).
 	visiting map[string]bool
 }
 
@@ -113,7 +113,7 @@ func (s *sources) addProject(paths []string, workDir string, env types.Mapping) 
 
 func (s *sources) addDoc(f *srcFile, doc *yaml.Node, workDir string, env types.Mapping) error {
 	root := deref(doc)
-	if err := s.addIncludes(root, workDir, env); err != nil {
+	if err := s.addIncludes(f, root, workDir, env); err != nil {
 		return err
 	}
 	_, services := lookup(root, "services")
@@ -129,7 +129,7 @@ func (s *sources) addDoc(f *srcFile, doc *yaml.Node, workDir string, env types.M
 
 // addIncludes follows `include:` the way compose-go does: each entry is a
 // project of its own, with its own directory and .env.
-func (s *sources) addIncludes(root *yaml.Node, workDir string, env types.Mapping) error {
+func (s *sources) addIncludes(f *srcFile, root *yaml.Node, workDir string, env types.Mapping) error {
 	_, inc := lookup(root, "include")
 	if inc == nil || inc.Kind != yaml.SequenceNode {
 		return nil
@@ -151,6 +151,9 @@ func (s *sources) addIncludes(root *yaml.Node, workDir string, env types.Mapping
 		}
 		var abs []string
 		for _, p := range paths {
+			if err := local(f, "include", interpolate(p, env)); err != nil {
+				return err
+			}
 			p = absIn(workDir, interpolate(p, env))
 			if !exists(p) {
 				return nil // compose-go reports it
@@ -174,7 +177,13 @@ func (s *sources) addIncludes(root *yaml.Node, workDir string, env types.Mapping
 		if m, err := dotenv.GetEnvFromFile(env, envFiles); err == nil {
 			incEnv.Merge(m)
 		}
-		if err := s.addProject(abs, dir, incEnv); err != nil {
+		if s.visiting[abs[0]] {
+			continue // an include cycle: compose-go reports it
+		}
+		s.visiting[abs[0]] = true
+		err := s.addProject(abs, dir, incEnv)
+		delete(s.visiting, abs[0])
+		if err != nil {
 			return err
 		}
 	}
@@ -213,6 +222,9 @@ func (s *sources) chain(f *srcFile, services *yaml.Node, name, dir string, env t
 	if file == "" {
 		base, err = s.chain(f, services, ref, dir, env)
 	} else {
+		if err := local(f, "extends", interpolate(file, env)); err != nil {
+			return nil, err
+		}
 		p := absIn(dir, interpolate(file, env))
 		if !exists(p) {
 			return []def{own}, nil // compose-go reports it
@@ -252,6 +264,16 @@ func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
+// local refuses a remote include or extends (git, OCI, HTTP): compose-go
+// could fetch them with the right loader, and vouch never makes a network
+// call the user did not ask for.
+func local(f *srcFile, what, ref string) error {
+	if strings.Contains(ref, "://") || strings.HasPrefix(ref, "git@") {
+		return &LoadError{File: f.rel, Err: fmt.Errorf("%s %s is a remote resource; vouch reads local files only", what, ref)}
+	}
+	return nil
+}
+
 func absIn(dir, p string) string {
 	if filepath.IsAbs(p) {
 		return filepath.Clean(p)
@@ -277,9 +299,15 @@ func interpolate(s string, env types.Mapping) string {
 	if !strings.Contains(s, "$") {
 		return s
 	}
-	out, err := template.Substitute(s, lookupIn(env))
+	out, err := substitute(s, lookupIn(env))
 	if err != nil {
 		return s
 	}
 	return out
+}
+
+// substitute is compose-go's interpolation without its warnings on stderr
+// about unset variables: a library does not print.
+func substitute(s string, env template.Mapping) (string, error) {
+	return template.SubstituteWithOptions(s, env, template.WithoutLogging)
 }

@@ -61,6 +61,7 @@ func (s *stage) label() string {
 
 // instr is one instruction.
 type instr struct {
+	file  *file
 	node  *parser.Node
 	kind  string // lower-case instruction name
 	cmd   any    // *instructions.RunCommand, *instructions.Stage, ...
@@ -130,7 +131,7 @@ func parseFile(path string, src []byte, target string) (*file, error) {
 		if err != nil {
 			return nil, inputErr(path, ErrParse, "%s", parseMessage(err, n.StartLine))
 		}
-		in := &instr{node: n, kind: strings.ToLower(n.Value), cmd: cmd}
+		in := &instr{file: f, node: n, kind: strings.ToLower(n.Value), cmd: cmd}
 		if st, ok := cmd.(*instructions.Stage); ok {
 			cur = f.addStage(in, st)
 			continue

@@ -130,4 +130,3 @@ func (r *reporter) snippet(start, end int) string {
 	end = min(end, len(r.f.lines))
 	return strings.Join(r.f.lines[start-1:end], "\n")
 }
-

@@ -92,6 +92,11 @@ func (in *instr) runOf() *runInfo {
 		return in.run
 	}
 	c := in.cmd.(*instructions.RunCommand)
+	// Mount options other than from= are parsed only with an expander.
+	_ = c.Expand(func(w string) (string, error) {
+		v, _ := in.expand(in.file, w)
+		return v, nil
+	})
 	ri := &runInfo{
 		mounts:    instructions.GetMounts(c),
 		network:   instructions.GetNetwork(c),

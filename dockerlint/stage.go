@@ -96,7 +96,7 @@ func (in *instr) fromRefs() []string {
 		}
 	case *instructions.RunCommand:
 		var refs []string
-		for _, m := range instructions.GetMounts(c) {
+		for _, m := range in.runOf().mounts {
 			if m.From != "" {
 				refs = append(refs, m.From)
 			}

@@ -1,0 +1,7 @@
+# The final stage inherits USER from the stage it is built FROM.
+FROM alpine:3.20@sha256:1e42bbe2508154c9126d48c2b8a75420c3544343bf86fd041fb7527e017a4b4a AS base
+USER 65532
+
+FROM base
+HEALTHCHECK CMD ["/app", "health"]
+CMD ["/app"]

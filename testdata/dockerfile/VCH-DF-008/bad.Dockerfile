@@ -1,0 +1,7 @@
+# want: 3,4
+FROM alpine:3.20@sha256:1e42bbe2508154c9126d48c2b8a75420c3544343bf86fd041fb7527e017a4b4a
+ADD https://example.com/tool.tar.gz /opt/
+ADD https://github.com/example/repo.git#main /src
+USER 10001
+HEALTHCHECK CMD ["/app", "health"]
+CMD ["/app"]

@@ -1,0 +1,9 @@
+# want: 3,4,5,6
+FROM alpine:3.20@sha256:1e42bbe2508154c9126d48c2b8a75420c3544343bf86fd041fb7527e017a4b4a
+COPY .env /app/.env
+COPY --chown=app id_rsa /home/app/.ssh/id_rsa
+ADD server.pem /etc/ssl/private/
+COPY .git /app/.git
+USER 10001
+HEALTHCHECK CMD ["/app", "health"]
+CMD ["/app"]

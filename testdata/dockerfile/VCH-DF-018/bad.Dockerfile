@@ -1,0 +1,8 @@
+# want: 2,4
+ARG NPM_TOKEN
+FROM node:22-alpine@sha256:b64ced2e7cd0a4816699fe308ce6e8a08ccba463c757c00c14cd372e3d2c763e
+ARG apiSecret=changeme
+RUN echo "//registry.npmjs.org/:_authToken=$NPM_TOKEN" > .npmrc
+USER 10001
+HEALTHCHECK CMD ["/app", "health"]
+CMD ["/app"]

@@ -1,0 +1,6 @@
+FROM alpine:3.20@sha256:1e42bbe2508154c9126d48c2b8a75420c3544343bf86fd041fb7527e017a4b4a
+RUN --mount=type=secret,id=netrc,target=/root/.netrc wget -q https://git.example.com/app.tar.gz
+RUN wget -q "https://$USER:$PASS@git.example.com/app.tar.gz"
+USER 10001
+HEALTHCHECK CMD ["/app", "health"]
+CMD ["/app"]

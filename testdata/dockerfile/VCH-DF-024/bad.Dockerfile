@@ -1,0 +1,6 @@
+# want: 3
+FROM debian:12-slim@sha256:ca3372ce30b03a591ec573ea975ad8b0ecaf0eb17a354416741f8001bbcae33d
+RUN curl -fsSL https://example.com/x.tgz | tar -xz -C /opt
+USER 10001
+HEALTHCHECK CMD ["/app", "health"]
+CMD ["/app"]

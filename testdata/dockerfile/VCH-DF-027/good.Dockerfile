@@ -1,0 +1,6 @@
+FROM alpine:3.20@sha256:1e42bbe2508154c9126d48c2b8a75420c3544343bf86fd041fb7527e017a4b4a
+RUN apk add --no-cache curl=8.11.1-r0
+RUN --mount=type=cache,target=/var/cache/apk apk add jq=1.7.1-r0
+USER 10001
+HEALTHCHECK CMD ["/app", "health"]
+CMD ["/app"]

@@ -1,6 +1,8 @@
 package dockerlint
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 
 	"github.com/vouch-dev/vouch/finding"
@@ -72,6 +74,9 @@ func run(f *file, cfg Config) []finding.Finding {
 		r.rule = ru
 		ru.check(f, r)
 	}
+	slices.SortStableFunc(r.out, func(a, b finding.Finding) int {
+		return cmp.Or(cmp.Compare(a.Location.StartLine, b.Location.StartLine), strings.Compare(a.RuleID, b.RuleID))
+	})
 	return r.out
 }
 

@@ -105,9 +105,11 @@ var ruleHostNetwork = rule{
 var octalMode = regexp.MustCompile(`^[0-7]{3,4}$`)
 
 // worldWritable reports whether a chmod mode gives others write access.
+// A sticky directory (1777, like /tmp) is fine.
 func worldWritable(mode string) bool {
 	if octalMode.MatchString(mode) {
-		return (mode[len(mode)-1]-'0')&2 != 0
+		sticky := len(mode) == 4 && (mode[0]-'0')&1 != 0
+		return !sticky && (mode[len(mode)-1]-'0')&2 != 0
 	}
 	for _, clause := range strings.Split(mode, ",") {
 		i := strings.IndexAny(clause, "+=")

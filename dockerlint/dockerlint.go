@@ -66,6 +66,8 @@ var (
 	ErrNoFrom        = errors.New("no FROM instruction")
 	ErrUnknownTarget = errors.New("unknown target stage")
 	ErrParse         = errors.New("parse error")
+	// errInternal is a recovered panic: a bug, which the fuzz test hunts.
+	errInternal = errors.New("internal error")
 )
 
 // InputError says why a file could not be linted. Its message is one line
@@ -128,7 +130,7 @@ func Lint(path string, src []byte, cfg Config) (res finding.Result, err error) {
 		// BuildKit's parser is not ours; a panic in it must not take the
 		// run down with it.
 		if p := recover(); p != nil {
-			err = inputErr(path, ErrParse, "internal error: %v", p)
+			err = inputErr(path, errInternal, "%v", p)
 			res = errResult(path, err)
 		}
 	}()

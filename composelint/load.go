@@ -80,17 +80,28 @@ func load(ctx context.Context, opts Options) (*loaded, error) {
 	if name == "" {
 		name = "project"
 	}
-	project, err := loader.LoadWithContext(ctx, details, func(o *loader.Options) {
-		o.SetProjectName(name, false)
-		o.Profiles = profiles
-		o.ResourceLoaders = nil
-		o.Interpolate.Substitute = substitute
-	})
+	project, err := loadProject(ctx, details, name, profiles)
 	if err != nil {
 		return p, &LoadError{File: p.target, Err: errors.New(src.shorten(err.Error()))}
 	}
 	p.project = project
 	return p, nil
+}
+
+// loadProject runs compose-go. It is not ours: a panic in it becomes an
+// error, not a crash.
+func loadProject(ctx context.Context, details types.ConfigDetails, name string, profiles []string) (p *types.Project, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("compose-go failed on this input: %v", r)
+		}
+	}()
+	return loader.LoadWithContext(ctx, details, func(o *loader.Options) {
+		o.SetProjectName(name, false)
+		o.Profiles = profiles
+		o.ResourceLoaders = nil
+		o.Interpolate.Substitute = substitute
+	})
 }
 
 // shorten replaces the absolute paths of known files in a message by their

@@ -48,6 +48,7 @@ Exit codes: 0 passed, 1 policy failed, 2 could not decide.`,
 	root.PersistentFlags().BoolVarP(&g.Verbose, "verbose", "v", false, "show suppressed findings and progress detail")
 
 	root.AddCommand(newVersionCmd(), newRulesCmd())
+	root.AddCommand(newSignCmd(), newVerifyCmd(), newKeygenCmd())
 
 	lint := newLintCmd()
 	// Each linter adds its command here.

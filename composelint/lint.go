@@ -70,7 +70,7 @@ func Lint(ctx context.Context, opts Options) (finding.Result, error) {
 		res.Target.Name = p.target
 	}
 	if err != nil {
-		res.Error = err.Error()
+		res.Error = resultError(err, res.Target.Name)
 		return res, err
 	}
 	l := &linter{opts: opts, src: p.src}
@@ -100,6 +100,16 @@ func Lint(ctx context.Context, opts Options) (finding.Result, error) {
 	}
 	sortFindings(res.Findings)
 	return res, nil
+}
+
+// resultError is err for Result.Error, which writers print after the
+// target's name: the file is not repeated when it is the target.
+func resultError(err error, target string) string {
+	var le *LoadError
+	if errors.As(err, &le) && le.File == target {
+		return oneLine(le.Err.Error())
+	}
+	return oneLine(err.Error())
 }
 
 // linter turns issues into findings.

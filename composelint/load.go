@@ -128,7 +128,7 @@ func discover(opts Options, env types.Mapping) ([]string, string, error) {
 		var abs []string
 		for _, f := range files {
 			if f == "-" {
-				return nil, "", errors.New("compose: reading from stdin is not supported; pass a file")
+				return nil, "", errors.New("reading a compose file from stdin is not supported; pass a file")
 			}
 			a, err := filepath.Abs(f)
 			if err != nil {
@@ -165,7 +165,7 @@ func discover(opts Options, env types.Mapping) ([]string, string, error) {
 			return found, start, nil
 		}
 		if filepath.Dir(d) == d {
-			return nil, "", fmt.Errorf("compose: %s: %w", start, ErrNoComposeFile)
+			return nil, "", fmt.Errorf("%s: %w", start, ErrNoComposeFile)
 		}
 	}
 }

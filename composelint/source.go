@@ -255,7 +255,7 @@ type LoadError struct {
 }
 
 func (e *LoadError) Error() string {
-	return fmt.Sprintf("compose: %s: %s", e.File, oneLine(e.Err.Error()))
+	return e.File + ": " + oneLine(e.Err.Error())
 }
 
 func (e *LoadError) Unwrap() error { return e.Err }

@@ -150,40 +150,64 @@ var ruleSecretArg = rule{
 }
 
 // secretPatterns match values that are credentials whatever they are
-// called.
+// called. A pattern runs only on text that holds all of its hints.
 var secretPatterns = []struct {
-	what string
-	re   *regexp.Regexp
+	what  string
+	hints []string // any one of the first group must be present
+	re    *regexp.Regexp
 }{
-	{"an AWS access key id", regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`)},
-	{"a GitHub token", regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{50,})\b`)},
-	{"a GitLab token", regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}`)},
-	{"a Slack token", regexp.MustCompile(`\bxox[baprs]-[A-Za-z0-9-]{10,}`)},
-	{"a Stripe live key", regexp.MustCompile(`\b[sr]k_live_[A-Za-z0-9]{20,}`)},
-	{"a Google API key", regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`)},
-	{"an npm token", regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`)},
-	{"a private key", regexp.MustCompile(`-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----(?:[^-]*-----END (?:[A-Z]+ )?PRIVATE KEY-----)?`)},
-	{"a password in a URL", regexp.MustCompile(`\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\s/:@$'"]+:[^\s/@$'"]+@`)},
+	{"an AWS access key id", []string{"AKIA", "ASIA"}, regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`)},
+	{"a GitHub token", []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"}, regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{50,})\b`)},
+	{"a GitLab token", []string{"glpat-"}, regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}`)},
+	{"a Slack token", []string{"xoxb-", "xoxa-", "xoxp-", "xoxr-", "xoxs-"}, regexp.MustCompile(`\bxox[baprs]-[A-Za-z0-9-]{10,}`)},
+	{"a Stripe live key", []string{"k_live_"}, regexp.MustCompile(`\b[sr]k_live_[A-Za-z0-9]{20,}`)},
+	{"a Google API key", []string{"AIza"}, regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`)},
+	{"an npm token", []string{"npm_"}, regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`)},
+	{"a private key", []string{"PRIVATE KEY-----"}, regexp.MustCompile(`-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----(?:[^-]*-----END (?:[A-Z]+ )?PRIVATE KEY-----)?`)},
 }
 
-// secretHints are substrings one of which every secret pattern needs; a
-// text without any skips the regular expressions.
-var secretHints = []string{"AKIA", "ASIA", "gh", "glpat-", "xox", "_live_", "AIza", "npm_", "PRIVATE KEY", "://"}
-
 func findSecrets(text string, fn func(what, match string)) {
-	hint := false
-	for _, h := range secretHints {
-		if strings.Contains(text, h) {
-			hint = true
-			break
-		}
-	}
-	if !hint {
-		return
-	}
 	for _, p := range secretPatterns {
+		hint := false
+		for _, h := range p.hints {
+			if strings.Contains(text, h) {
+				hint = true
+				break
+			}
+		}
+		if !hint {
+			continue
+		}
 		for _, m := range p.re.FindAllString(text, -1) {
 			fn(p.what, m)
+		}
+	}
+	urlPasswords(text, func(userinfo string) { fn("a password in a URL", userinfo) })
+}
+
+// urlPasswords calls fn with the user:password of every URL in text that
+// has a literal password (not a $variable).
+func urlPasswords(text string, fn func(userinfo string)) {
+	for off := 0; off < len(text); {
+		i := strings.Index(text[off:], "://")
+		if i < 0 {
+			return
+		}
+		rest := text[off+i+3:]
+		off += i + 3
+		end := strings.IndexAny(rest, "/ \t\r\n'\"`")
+		if end < 0 {
+			end = len(rest)
+		}
+		auth := rest[:end]
+		at := strings.LastIndexByte(auth, '@')
+		if at <= 0 {
+			continue
+		}
+		userinfo := auth[:at]
+		user, pass, ok := strings.Cut(userinfo, ":")
+		if ok && user != "" && pass != "" && !strings.ContainsAny(userinfo, "${}") {
+			fn(userinfo)
 		}
 	}
 }
@@ -200,6 +224,9 @@ var ruleHardcodedSecret = rule{
 		Good: "FROM alpine:3.20\nRUN --mount=type=secret,id=netrc,target=/root/.netrc wget -q https://git.example.com/app.tar.gz",
 	},
 	check: func(f *file, r *reporter) {
+		if r.redact.patternHits == 0 {
+			return
+		}
 		ins := append(append([]*instr(nil), f.metaArgs...), f.lintedInstrs(allKinds...)...)
 		for _, in := range ins {
 			text := strings.Join(f.lines[max(0, in.node.StartLine-1):min(len(f.lines), in.node.EndLine)], "\n")
@@ -220,16 +247,17 @@ var allKinds = []string{"run", "env", "arg", "label", "add", "copy", "cmd", "ent
 // of secret-named ENV and ARG pairs, wherever they appear, and every match
 // of a secret pattern.
 type redactor struct {
-	values []string
-	names  []*regexp.Regexp // NAME=value and ENV NAME value of secret names
+	values      []string
+	names       []string // secret-named variables: NAME=value is redacted
+	patternHits int
 }
 
 func newRedactor(f *file) *redactor {
 	rd := &redactor{}
-	for _, l := range f.lines {
-		findSecrets(l, func(_, m string) { rd.values = append(rd.values, m) })
-	}
-	seen := map[string]bool{}
+	findSecrets(strings.Join(f.lines, "\n"), func(_, m string) {
+		rd.values = append(rd.values, m)
+		rd.patternHits++
+	})
 	add := func(in *instr) {
 		forEachPair(in, func(k, v string) {
 			if !secretName(k) || isReference(v) {
@@ -238,12 +266,8 @@ func newRedactor(f *file) *redactor {
 			if v = strings.Trim(v, `"' `); len(v) >= 4 {
 				rd.values = append(rd.values, v)
 			}
-			if !seen[k] {
-				seen[k] = true
-				q := regexp.QuoteMeta(k)
-				rd.names = append(rd.names,
-					regexp.MustCompile(`(^|\s)(`+q+`=)("[^"]*"|'[^']*'|\S+)`),
-					regexp.MustCompile(`(?im)^(\s*ENV\s+)(`+q+`\s+)(\S.*)$`))
+			if !contains(rd.names, k) {
+				rd.names = append(rd.names, k)
 			}
 		})
 	}
@@ -269,13 +293,54 @@ func (rd *redactor) scrub(s string) string {
 }
 
 // scrubSnippet removes secret values from source text and the values of
-// secret-named assignments, however short.
+// secret-named assignments, however short: NAME=value, NAME="a b", and the
+// legacy form ENV NAME value.
 func (rd *redactor) scrubSnippet(s string) string {
 	s = rd.scrub(s)
-	for _, re := range rd.names {
-		s = re.ReplaceAllString(s, "${1}${2}"+redacted)
+	if len(rd.names) == 0 {
+		return s
 	}
-	return s
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		for _, k := range rd.names {
+			l = redactAssignments(l, k)
+			if f := strings.Fields(l); len(f) >= 3 && strings.EqualFold(f[0], "ENV") && f[1] == k {
+				l = l[:strings.Index(l, k)+len(k)] + " " + redacted
+			}
+		}
+		lines[i] = l
+	}
+	return strings.Join(lines, "\n")
+}
+
+// redactAssignments replaces the value of every k=value in line.
+func redactAssignments(line, k string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(line, k+"=")
+		if i < 0 {
+			b.WriteString(line)
+			return b.String()
+		}
+		if i > 0 && !strings.ContainsRune(" \t", rune(line[i-1])) {
+			b.WriteString(line[:i+len(k)+1])
+			line = line[i+len(k)+1:]
+			continue
+		}
+		b.WriteString(line[:i+len(k)+1])
+		b.WriteString(redacted)
+		line = line[i+len(k)+1:]
+		end := strings.IndexAny(line, " \t")
+		if len(line) > 0 && (line[0] == '"' || line[0] == '\'') {
+			if j := strings.IndexByte(line[1:], line[0]); j >= 0 {
+				end = j + 2
+			}
+		}
+		if end < 0 {
+			end = len(line)
+		}
+		line = line[end:]
+	}
 }
 
 const redacted = "<redacted>"

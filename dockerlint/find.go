@@ -1,0 +1,62 @@
+package dockerlint
+
+import (
+	"errors"
+	"io"
+	"io/fs"
+	"path/filepath"
+	"strings"
+
+	"github.com/vouch-dev/vouch/finding"
+)
+
+// IsDockerfile reports whether a file name is one a directory search
+// picks up: Dockerfile, *.Dockerfile, Dockerfile.*, Containerfile (and
+// Containerfile.*), case-insensitively.
+func IsDockerfile(name string) bool {
+	n := strings.ToLower(name)
+	return n == "dockerfile" || n == "containerfile" || strings.HasSuffix(n, ".dockerfile") ||
+		strings.HasPrefix(n, "dockerfile.") || strings.HasPrefix(n, "containerfile.")
+}
+
+// skipDirs are never searched: version control and dependency trees.
+var skipDirs = map[string]bool{".git": true, ".hg": true, ".svn": true, "node_modules": true, "vendor": true}
+
+// Find lists the Dockerfiles under root, in lexical order. A root that is
+// a file is returned as is, whatever its name.
+func Find(root string) ([]string, error) {
+	var out []string
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return &InputError{Path: p, Err: unwrapPathError(err)}
+		case p == root && !d.IsDir():
+			out = append(out, p)
+		case d.IsDir() && p != root && skipDirs[d.Name()]:
+			return filepath.SkipDir
+		case !d.IsDir() && d.Type().IsRegular() && IsDockerfile(d.Name()):
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out, err
+}
+
+func unwrapPathError(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// LintReader reads a Dockerfile from r (standard input, say), at most
+// cfg's size limit, and lints it under the given name.
+func LintReader(name string, r io.Reader, cfg Config) (finding.Result, error) {
+	src, err := io.ReadAll(io.LimitReader(r, cfg.maxSize()+1))
+	if err != nil {
+		err = &InputError{Path: name, Err: err}
+		return errResult(name, err), err
+	}
+	return Lint(name, src, cfg)
+}

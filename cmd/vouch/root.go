@@ -52,7 +52,7 @@ Exit codes: 0 passed, 1 policy failed, 2 could not decide.`,
 
 	lint := newLintCmd()
 	// Each linter adds its command here.
-	lint.AddCommand()
+	lint.AddCommand(newLintComposeCmd(g))
 	if lint.HasSubCommands() {
 		root.AddCommand(lint)
 	}

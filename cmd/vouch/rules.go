@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/vouch-dev/vouch/composelint"
 	"github.com/vouch-dev/vouch/finding"
 )
 
@@ -17,6 +18,7 @@ import (
 func allRules() []finding.Rule {
 	var rules []finding.Rule
 	// Each linter adds its rules here.
+	rules = append(rules, composelint.Rules()...)
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
 	return rules
 }

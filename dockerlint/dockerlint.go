@@ -115,11 +115,18 @@ func readLimited(path string, limit int64) ([]byte, error) {
 	return src, nil
 }
 
+// errResult is the result of a file that could not be linted. Its Error is
+// the cause in one line; writers put the file name in front.
 func errResult(path string, err error) finding.Result {
+	msg := err.Error()
+	var ie *InputError
+	if errors.As(err, &ie) && ie.Path == path {
+		msg = strings.ReplaceAll(ie.Err.Error(), "\n", " ")
+	}
 	return finding.Result{
 		Target: finding.Target{Kind: finding.KindDockerfile, Name: path},
 		Rules:  Rules(),
-		Error:  err.Error(),
+		Error:  msg,
 	}
 }
 

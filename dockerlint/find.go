@@ -22,8 +22,12 @@ func IsDockerfile(name string) bool {
 // skipDirs are never searched: version control and dependency trees.
 var skipDirs = map[string]bool{".git": true, ".hg": true, ".svn": true, "node_modules": true, "vendor": true}
 
+// ErrNoDockerfile is the cause when a directory holds no Dockerfile.
+var ErrNoDockerfile = errors.New("no Dockerfile, *.Dockerfile, Dockerfile.* or Containerfile found")
+
 // Find lists the Dockerfiles under root, in lexical order. A root that is
-// a file is returned as is, whatever its name.
+// a file is returned as is, whatever its name; a directory without any is
+// an error.
 func Find(root string) ([]string, error) {
 	var out []string
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
@@ -39,7 +43,34 @@ func Find(root string) ([]string, error) {
 		}
 		return nil
 	})
+	if err == nil && len(out) == 0 {
+		err = &InputError{Path: root, Err: ErrNoDockerfile}
+	}
 	return out, err
+}
+
+// LintPaths lints every argument: a file, a directory searched with Find,
+// or "-" for stdin. It returns one result per file; a file or directory
+// that cannot be linted gives a result with its Error set, and the others
+// are still linted.
+func LintPaths(args []string, stdin io.Reader, cfg Config) []finding.Result {
+	var results []finding.Result
+	for _, arg := range args {
+		if arg == "-" {
+			res, _ := LintReader("-", stdin, cfg)
+			results = append(results, res)
+			continue
+		}
+		paths, err := Find(arg)
+		if err != nil {
+			results = append(results, errResult(filepath.ToSlash(arg), err))
+		}
+		for _, p := range paths {
+			res, _ := LintFile(filepath.ToSlash(p), cfg)
+			results = append(results, res)
+		}
+	}
+	return results
 }
 
 func unwrapPathError(err error) error {

@@ -2,6 +2,7 @@ package dockerlint
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -40,6 +41,23 @@ func TestFind(t *testing.T) {
 	}
 	if _, err := Find(filepath.Join(root, "missing")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing root: %v", err)
+	}
+	if _, err := Find(filepath.Join(root, "docs")); !errors.Is(err, ErrNoDockerfile) {
+		t.Errorf("directory without Dockerfile: %v", err)
+	}
+}
+
+func TestLintPaths(t *testing.T) {
+	dir := filepath.Join(testdata, "VCH-DF-003")
+	results := LintPaths([]string{dir, "-", filepath.Join(dir, "missing"), filepath.Join(dir, "bad.Dockerfile")},
+		strings.NewReader(""), Config{})
+	var got []string
+	for _, r := range results {
+		got = append(got, fmt.Sprintf("%s %d %t", filepath.Base(r.Target.Name), len(r.Findings), r.Error != ""))
+	}
+	want := []string{"bad.Dockerfile 1 false", "good.Dockerfile 0 false", "- 0 true", "missing 0 true", "bad.Dockerfile 1 false"}
+	if !slices.Equal(got, want) {
+		t.Errorf("LintPaths = %v, want %v", got, want)
 	}
 }
 

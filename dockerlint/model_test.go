@@ -233,7 +233,7 @@ func TestBadInput(t *testing.T) {
 			if !strings.HasPrefix(msg, "dir/Dockerfile: ") || strings.Contains(msg, "\n") {
 				t.Errorf("message %q is not one line naming the file", msg)
 			}
-			if res.Error != msg || res.Target.Name != "dir/Dockerfile" {
+			if "dir/Dockerfile: "+res.Error != msg || res.Target.Name != "dir/Dockerfile" {
 				t.Errorf("result error %q, target %q", res.Error, res.Target.Name)
 			}
 		})

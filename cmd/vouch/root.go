@@ -53,6 +53,7 @@ Exit codes: 0 passed, 1 policy failed, 2 could not decide.`,
 	lint := newLintCmd()
 	// Each linter adds its command here.
 	lint.AddCommand(newLintComposeCmd(g))
+	lint.AddCommand(newLintDockerfileCmd(g))
 	if lint.HasSubCommands() {
 		root.AddCommand(lint)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vouch-dev/vouch/composelint"
+	"github.com/vouch-dev/vouch/dockerlint"
 	"github.com/vouch-dev/vouch/finding"
 )
 
@@ -19,6 +20,7 @@ func allRules() []finding.Rule {
 	var rules []finding.Rule
 	// Each linter adds its rules here.
 	rules = append(rules, composelint.Rules()...)
+	rules = append(rules, dockerlint.Rules()...)
 	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
 	return rules
 }

@@ -124,39 +124,58 @@ func Sign(ctx context.Context, image string, opts Options) (*Result, error) {
 			return nil, err
 		}
 	}
-	sig, err := s.signImage(ctx, digest, opts.Annotations, tl)
+	sig, atts, err := s.signAll(ctx, digest, &opts, tl)
 	if err != nil {
 		return nil, err
+	}
+	res := &Result{Digest: digest, TlogUploaded: tl != nil}
+	if err := write(res, se, s, sig, atts, ropts); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// signAll signs the image and every attestation, writing nothing.
+func (s *signer) signAll(ctx context.Context, digest name.Digest, opts *Options, tl *tlog) (oci.Signature, []oci.Signature, error) {
+	sig, err := s.signImage(ctx, digest, opts.Annotations, tl)
+	if err != nil {
+		return nil, nil, err
 	}
 	atts := make([]oci.Signature, 0, len(opts.Attestations))
 	for _, a := range opts.Attestations {
 		att, err := s.attest(ctx, digest, a, tl)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		atts = append(atts, att)
 	}
+	return sig, atts, nil
+}
 
-	res := &Result{Digest: digest, TlogUploaded: tl != nil}
+// write publishes the attestations, then the signature, and records the
+// tags in res.
+func write(res *Result, se oci.SignedEntity, s *signer, sig oci.Signature, atts []oci.Signature, ropts []ociremote.Option) error {
+	var err error
+	digest := res.Digest
 	if res.SignatureTag, err = ociremote.SignatureTag(digest, ropts...); err != nil {
-		return nil, err
+		return err
 	}
 	if len(atts) > 0 {
 		if res.AttestationTag, err = ociremote.AttestationTag(digest, ropts...); err != nil {
-			return nil, err
+			return err
 		}
 		if err := writeAttestations(digest, se, s, atts, ropts); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	withSig, err := mutate.AttachSignatureToEntity(se, sig, mutate.WithDupeDetector(cremote.NewDupeDetector(s.sv)))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := ociremote.WriteSignatures(digest.Repository, withSig, ropts...); err != nil {
-		return nil, fmt.Errorf("write signature to %s: %w", res.SignatureTag, registryError(err))
+		return fmt.Errorf("write signature to %s: %w", res.SignatureTag, registryError(err))
 	}
-	return res, nil
+	return nil
 }
 
 // resolve finds the digest ref names and the entity there. A digest that

@@ -125,7 +125,7 @@ func errResult(path string, err error) finding.Result {
 	}
 	return finding.Result{
 		Target: finding.Target{Kind: finding.KindDockerfile, Name: path},
-		Rules:  Rules(),
+		Rules:  ruleMeta,
 		Error:  msg,
 	}
 }
@@ -154,7 +154,7 @@ func Lint(path string, src []byte, cfg Config) (res finding.Result, err error) {
 	return finding.Result{
 		Target:   finding.Target{Kind: finding.KindDockerfile, Name: path},
 		Findings: findings,
-		Rules:    Rules(),
+		Rules:    ruleMeta,
 	}, nil
 }
 

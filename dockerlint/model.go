@@ -78,7 +78,42 @@ func (in *instr) expand(f *file, word string) (string, bool) {
 	if err != nil {
 		return word, false
 	}
-	return res.Result, len(res.Unmatched) == 0
+	for name := range res.Unmatched {
+		if !defaulted(word, name) {
+			return res.Result, false
+		}
+	}
+	return res.Result, true
+}
+
+// defaulted reports whether every use of the unset variable name in word
+// supplies a default (${name:-x}, ${name-x}, ${name:+x}), so that the
+// expansion is known anyway.
+func defaulted(word, name string) bool {
+	if strings.Contains(word, "${"+name+"}") {
+		return false
+	}
+	for i := 0; ; {
+		j := strings.Index(word[i:], "$"+name)
+		if j < 0 {
+			break
+		}
+		end := i + j + 1 + len(name)
+		if end >= len(word) || !isNameChar(word[end]) {
+			return false // a bare $name
+		}
+		i = end
+	}
+	for _, op := range []string{":-", "-", ":+", "+"} {
+		if strings.Contains(word, "${"+name+op) {
+			return true
+		}
+	}
+	return false
+}
+
+func isNameChar(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // vars is an immutable set of variables; changes copy it.
@@ -246,8 +281,11 @@ func (s *stage) add(f *file, in *instr) {
 		// Every pair sees the values from before the instruction, as in
 		// Docker: ENV a=1 b=$a gives b the old a.
 		for _, kv := range c.Env {
-			v, _ := in.expand(f, kv.Value)
-			s.env = s.env.with(kv.Key, v)
+			if v, ok := in.expand(f, kv.Value); ok {
+				s.env = s.env.with(kv.Key, v)
+			} else {
+				s.env = s.env.without(kv.Key) // set, to a value we cannot know
+			}
 		}
 	case *instructions.ShellCommand:
 		s.shell = c.Shell

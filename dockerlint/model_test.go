@@ -66,6 +66,17 @@ func TestSemantics(t *testing.T) {
 			want: []hit{{"VCH-DF-001", 4, 4, "stage 0"}},
 		},
 		{
+			name: "a default in the expansion is followed",
+			src:  "ARG B\nARG A=${B:-alpine}\nFROM ${A}\n",
+			ids:  []string{"VCH-DF-004"},
+			want: []hit{{"VCH-DF-004", 3, 3, "stage 0"}},
+		},
+		{
+			name: "an ENV from an unknown value is unknown",
+			src:  "FROM alpine:3.20" + pin + "\nARG X\nENV U=${X}root\nUSER $U\n",
+			ids:  []string{"VCH-DF-001", "VCH-DF-002"},
+		},
+		{
 			name: "global ARG not redeclared is empty in the stage",
 			src:  "ARG U=root\nFROM alpine:3.20" + pin + "\nUSER ${U:-app}\n",
 			ids:  []string{"VCH-DF-001"},

@@ -49,6 +49,9 @@ var rules = []*rule{
 	&rulePipPin,           // 030 pkg.go
 }
 
+// ruleMeta is Rules(), shared by every Result: writers only read it.
+var ruleMeta = Rules()
+
 // Rules returns the metadata of every Dockerfile rule, in id order.
 func Rules() []finding.Rule {
 	out := make([]finding.Rule, len(rules))

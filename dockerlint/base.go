@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+
 	"github.com/vouch-dev/vouch/finding"
 )
 
@@ -17,6 +19,16 @@ func baseImages(f *file, fn func(s *stage, ref imageRef)) {
 		}
 		fn(s, parseImageRef(s.base))
 	}
+}
+
+// imageName quotes the stage's base image, with the FROM text when an ARG
+// was expanded.
+func imageName(s *stage) string {
+	raw := s.from.cmd.(*instructions.Stage).BaseName
+	if raw != s.base {
+		return fmt.Sprintf("%q (FROM %s)", s.base, raw)
+	}
+	return fmt.Sprintf("%q", s.base)
 }
 
 var ruleUntaggedImage = rule{
@@ -37,7 +49,7 @@ var ruleUntaggedImage = rule{
 	check: func(f *file, r *reporter) {
 		baseImages(f, func(s *stage, ref imageRef) {
 			if ref.tag == "" && ref.digest == "" {
-				r.add(s.from, "", fmt.Sprintf("base image %q has no tag and means :latest", s.base))
+				r.add(s.from, "", fmt.Sprintf("base image %s has no tag and means :latest", imageName(s)))
 			}
 		})
 	},
@@ -60,7 +72,7 @@ var ruleLatestTag = rule{
 	check: func(f *file, r *reporter) {
 		baseImages(f, func(s *stage, ref imageRef) {
 			if ref.tag == "latest" && !ref.pinned() {
-				r.add(s.from, "", fmt.Sprintf("base image %q uses the latest tag", s.base))
+				r.add(s.from, "", fmt.Sprintf("base image %s uses the latest tag", imageName(s)))
 			}
 		})
 	},
@@ -81,7 +93,7 @@ var ruleUnpinnedDigest = rule{
 		baseImages(f, func(s *stage, ref imageRef) {
 			// An untagged or :latest image is reported by the rules above.
 			if !ref.pinned() && ref.tag != "" && ref.tag != "latest" {
-				r.add(s.from, "", fmt.Sprintf("base image %q is not pinned by digest", s.base))
+				r.add(s.from, "", fmt.Sprintf("base image %s is not pinned by digest", imageName(s)))
 			}
 		})
 	},

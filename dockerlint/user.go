@@ -60,7 +60,11 @@ func checkNoUser(f *file, r *reporter) {
 		return
 	}
 	root := f.chain[0]
-	msg := fmt.Sprintf("the final %s never sets USER and runs as the user of %s", f.final.label(), root.base)
+	image := "its base image"
+	if root.resolved && root.base != "" {
+		image = root.base
+	}
+	msg := fmt.Sprintf("the final %s never sets USER and runs as the user of %s", f.final.label(), image)
 	if root.scratch {
 		msg = fmt.Sprintf("the final %s is FROM scratch and never sets USER: it runs as root", f.final.label())
 	}

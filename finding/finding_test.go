@@ -81,7 +81,7 @@ func TestDecide(t *testing.T) {
 		{"error beats pass", []Result{{Error: "boom"}}, Critical, Undecided},
 	}
 	for _, tt := range tests {
-		if got := Decide(tt.results, tt.failOn); got != tt.want {
+		if got := Decide(tt.results, At(tt.failOn)); got != tt.want {
 			t.Errorf("%s: %s, want %s", tt.name, got, tt.want)
 		}
 	}
@@ -116,5 +116,27 @@ func TestTargetID(t *testing.T) {
 	}
 	if got := (Target{Kind: KindImage, Name: "reg/app@" + d, Digest: d}).ID(); got != "image:reg/app@"+d {
 		t.Error(got)
+	}
+}
+
+func TestThresholdPerCategory(t *testing.T) {
+	th := Threshold{Default: High, ByCategory: map[Category]Severity{CategorySecret: Low, CategoryVulnerability: Critical}}
+	for _, tt := range []struct {
+		f    Finding
+		want bool
+	}{
+		{Finding{Category: CategorySecret, Severity: Low}, true},
+		{Finding{Category: CategoryVulnerability, Severity: High}, false},
+		{Finding{Category: CategoryVulnerability, Severity: Critical}, true},
+		{Finding{Category: CategoryDockerfile, Severity: High}, true},
+		{Finding{Category: CategoryDockerfile, Severity: Medium}, false},
+		{Finding{Category: CategorySecret, Severity: Critical, Suppression: &Suppression{Kind: SuppressedInline}}, false},
+	} {
+		if got := th.Fails(&tt.f); got != tt.want {
+			t.Errorf("%s/%s: Fails = %v", tt.f.Category, tt.f.Severity, got)
+		}
+	}
+	if got := th.String(); got != "high (secret: low, vulnerability: critical)" {
+		t.Errorf("String = %q", got)
 	}
 }

@@ -1,6 +1,9 @@
 package finding
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // TargetKind says what kind of thing a target is.
 type TargetKind string
@@ -75,22 +78,58 @@ func (v Verdict) MarshalText() ([]byte, error) { return []byte(v.String()), nil 
 // failed, 2 could not decide.
 func (v Verdict) ExitCode() int { return int(v) }
 
-// Fails reports whether f counts against a threshold: it is not suppressed
-// and its severity is at or above failOn.
-func Fails(f *Finding, failOn Severity) bool {
-	return !f.Suppressed() && f.Severity >= failOn
+// Threshold is the severity at or above which a finding fails the gate: a
+// default, and optional overrides per category (a policy may fail on any
+// secret but only on critical vulnerabilities).
+type Threshold struct {
+	Default    Severity
+	ByCategory map[Category]Severity
 }
 
-// Decide is the verdict over results against one threshold. An error in any
+// At is a threshold of one severity for every category.
+func At(s Severity) Threshold { return Threshold{Default: s} }
+
+// For is the threshold of a category.
+func (t Threshold) For(c Category) Severity {
+	if s, ok := t.ByCategory[c]; ok {
+		return s
+	}
+	return t.Default
+}
+
+// Fails reports whether f counts against the threshold: it is not
+// suppressed and its severity is at or above its category's threshold.
+func (t Threshold) Fails(f *Finding) bool {
+	return !f.Suppressed() && f.Severity >= t.For(f.Category)
+}
+
+// String is "high", or "high (secret: low, vulnerability: critical)".
+func (t Threshold) String() string {
+	if len(t.ByCategory) == 0 {
+		return t.Default.String()
+	}
+	cats := make([]string, 0, len(t.ByCategory))
+	for c := range t.ByCategory {
+		cats = append(cats, string(c))
+	}
+	sort.Strings(cats)
+	parts := make([]string, len(cats))
+	for i, c := range cats {
+		parts[i] = c + ": " + t.ByCategory[Category(c)].String()
+	}
+	return t.Default.String() + " (" + strings.Join(parts, ", ") + ")"
+}
+
+// Decide is the verdict over results against a threshold. An error in any
 // result makes the verdict Undecided, whatever else was found.
-func Decide(results []Result, failOn Severity) Verdict {
+func Decide(results []Result, t Threshold) Verdict {
 	v := Passed
 	for i := range results {
 		if results[i].Error != "" {
 			return Undecided
 		}
 		for j := range results[i].Findings {
-			if Fails(&results[i].Findings[j], failOn) {
+			if t.Fails(&results[i].Findings[j]) {
 				v = Failed
 			}
 		}

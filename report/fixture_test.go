@@ -125,5 +125,5 @@ func errorResult() finding.Result {
 // each suppression family, and no error: it fails on high.
 func fixture() *Report {
 	return New(DefaultTool("0.3.0"), []finding.Result{dockerfileResult(), composeResult(), imageResult()},
-		finding.High, fixedStart, fixedEnd)
+		finding.At(finding.High), fixedStart, fixedEnd)
 }

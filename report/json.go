@@ -24,6 +24,7 @@ type jsonReport struct {
 	Summary       jsonSummary     `json:"summary"`
 	Results       []jsonResult    `json:"results"`
 	Rules         []finding.Rule  `json:"rules"`
+	Notes         []string        `json:"notes,omitempty"`
 }
 
 type jsonTool struct {
@@ -32,7 +33,8 @@ type jsonTool struct {
 }
 
 type jsonPolicy struct {
-	FailOn finding.Severity `json:"failOn"`
+	FailOn     finding.Severity                      `json:"failOn"`
+	Thresholds map[finding.Category]finding.Severity `json:"thresholds,omitempty"`
 }
 
 type jsonSummary struct {
@@ -58,7 +60,7 @@ func writeJSON(w io.Writer, r *Report) error {
 		Tool:          jsonTool{Name: r.Tool.Name, Version: r.Tool.Version},
 		StartedAt:     r.StartedAt.UTC().Format(time.RFC3339),
 		FinishedAt:    r.FinishedAt.UTC().Format(time.RFC3339),
-		Policy:        jsonPolicy{FailOn: r.FailOn},
+		Policy:        jsonPolicy{FailOn: r.Threshold.Default, Thresholds: r.Threshold.ByCategory},
 		Verdict:       r.Verdict,
 		ExitCode:      r.Verdict.ExitCode(),
 		Summary: jsonSummary{
@@ -68,6 +70,7 @@ func writeJSON(w io.Writer, r *Report) error {
 		},
 		Results: []jsonResult{},
 		Rules:   usedRules(r),
+		Notes:   r.Notes,
 	}
 	for _, res := range r.Results {
 		jr := jsonResult{Target: res.Target, Error: res.Error, Findings: []finding.Finding{}}

@@ -133,7 +133,7 @@ func junitCaseFor(r *Report, t finding.Target, ruleID, file string, fs []*findin
 	var failing, other []string
 	for _, f := range fs {
 		line := junitLine(f)
-		if finding.Fails(f, r.FailOn) {
+		if r.Threshold.Fails(f) {
 			failing = append(failing, line)
 		} else {
 			other = append(other, line)
@@ -142,13 +142,13 @@ func junitCaseFor(r *Report, t finding.Target, ruleID, file string, fs []*findin
 	switch {
 	case len(failing) > 0:
 		c.Failure = &junitMessage{
-			Message: fmt.Sprintf("%d finding(s) at or above %s", len(failing), r.FailOn),
+			Message: fmt.Sprintf("%d finding(s) at or above %s", len(failing), r.Threshold.For(fs[0].Category)),
 			Type:    fs[0].Severity.String(),
 			Body:    strings.Join(append(failing, other...), "\n"),
 		}
 	default:
 		c.Skipped = &junitMessage{
-			Message: fmt.Sprintf("%d finding(s) below %s or suppressed", len(other), r.FailOn),
+			Message: fmt.Sprintf("%d finding(s) below %s or suppressed", len(other), r.Threshold.For(fs[0].Category)),
 			Body:    strings.Join(other, "\n"),
 		}
 	}

@@ -27,6 +27,9 @@ func (mw *MarkdownWriter) Write(w io.Writer, r *Report) error {
 	head.WriteString("| Critical | High | Medium | Low | Info | Suppressed |\n|---:|---:|---:|---:|---:|---:|\n")
 	fmt.Fprintf(&head, "| %d | %d | %d | %d | %d | %d |\n\n", c.BySeverity[finding.Critical], c.BySeverity[finding.High],
 		c.BySeverity[finding.Medium], c.BySeverity[finding.Low], c.BySeverity[finding.Info], c.Suppressed)
+	for _, n := range r.Notes {
+		fmt.Fprintf(&head, "> **Note:** %s\n\n", mdEscape(n))
+	}
 	for _, res := range r.Errors() {
 		fmt.Fprintf(&head, "> **Error** in `%s`: %s\n\n", mdCode(res.Target.Name), mdEscape(res.Error))
 	}

@@ -36,18 +36,22 @@ type Report struct {
 	Results []finding.Result
 	// Rules holds metadata of every rule that may appear in Results, keyed
 	// by rule id. Writers that describe rules (SARIF, text, Markdown) use it.
-	Rules      map[string]finding.Rule
-	FailOn     finding.Severity
-	Verdict    finding.Verdict
+	Rules map[string]finding.Rule
+	// Threshold is the policy the findings were judged by.
+	Threshold finding.Threshold
+	Verdict   finding.Verdict
+	// Notes are warnings about the run that are not findings: an expired
+	// exception, one about to expire, a stale baseline.
+	Notes      []string
 	StartedAt  time.Time
 	FinishedAt time.Time
 }
 
 // New builds a Report from results, collecting the rules they carry and
-// deciding the verdict against failOn.
-func New(tool Tool, results []finding.Result, failOn finding.Severity, started, finished time.Time) *Report {
+// deciding the verdict against the threshold.
+func New(tool Tool, results []finding.Result, threshold finding.Threshold, started, finished time.Time) *Report {
 	r := &Report{
-		Tool: tool, Results: results, FailOn: failOn,
+		Tool: tool, Results: results, Threshold: threshold,
 		Rules: map[string]finding.Rule{}, StartedAt: started, FinishedAt: finished,
 	}
 	for _, res := range results {
@@ -55,7 +59,7 @@ func New(tool Tool, results []finding.Result, failOn finding.Severity, started, 
 			r.Rules[rule.ID] = rule
 		}
 	}
-	r.Verdict = finding.Decide(results, failOn)
+	r.Verdict = finding.Decide(results, threshold)
 	return r
 }
 
@@ -100,17 +104,17 @@ func (r *Report) VerdictLine() string {
 	}
 	switch r.Verdict {
 	case finding.Passed:
-		return fmt.Sprintf("PASSED: %s; nothing at or above %s.", summary, r.FailOn)
+		return fmt.Sprintf("PASSED: %s; nothing at or above %s.", summary, r.Threshold)
 	case finding.Failed:
 		n := 0
 		for _, res := range r.Results {
 			for i := range res.Findings {
-				if finding.Fails(&res.Findings[i], r.FailOn) {
+				if r.Threshold.Fails(&res.Findings[i]) {
 					n++
 				}
 			}
 		}
-		return fmt.Sprintf("FAILED: %d finding(s) at or above %s; %s.", n, r.FailOn, summary)
+		return fmt.Sprintf("FAILED: %d finding(s) at or above %s; %s.", n, r.Threshold, summary)
 	}
 	return fmt.Sprintf("ERROR: could not decide: %d target(s) could not be checked; %s.", len(r.Errors()), summary)
 }

@@ -79,7 +79,7 @@ func TestVerdict(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := New(DefaultTool("0.3.0"), tt.results, tt.failOn, fixedStart, fixedEnd)
+			r := New(DefaultTool("0.3.0"), tt.results, finding.At(tt.failOn), fixedStart, fixedEnd)
 			if r.Verdict != tt.want {
 				t.Errorf("verdict %s, want %s", r.Verdict, tt.want)
 			}
@@ -136,7 +136,7 @@ func TestGitHubAnnotationsCapPerLevel(t *testing.T) {
 			Location: finding.Location{Path: "Dockerfile", StartLine: 30 + i}, Fingerprint: fmt.Sprint("l", i),
 		})
 	}
-	r := New(DefaultTool("1.0.0"), []finding.Result{res}, finding.High, fixedStart, fixedEnd)
+	r := New(DefaultTool("1.0.0"), []finding.Result{res}, finding.At(finding.High), fixedStart, fixedEnd)
 	out := string(render(t, FormatGitHub, Options{}, r))
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if n := strings.Count(out, "::error "); n != 10 {
@@ -165,7 +165,7 @@ func TestMarkdownStaysUnderLimit(t *testing.T) {
 			Location: finding.Location{Path: "Dockerfile", StartLine: i + 1}, Fingerprint: fmt.Sprint(i),
 		})
 	}
-	r := New(DefaultTool("1.0.0"), []finding.Result{res}, finding.High, fixedStart, fixedEnd)
+	r := New(DefaultTool("1.0.0"), []finding.Result{res}, finding.At(finding.High), fixedStart, fixedEnd)
 	const limit = 64 << 10
 	out := render(t, FormatMarkdown, Options{MarkdownLimit: limit}, r)
 	if len(out) > limit {
@@ -182,7 +182,7 @@ func TestMarkdownStaysUnderLimit(t *testing.T) {
 
 func TestJUnitCounts(t *testing.T) {
 	r := New(DefaultTool("0.3.0"), []finding.Result{dockerfileResult(), composeResult(), imageResult(), errorResult()},
-		finding.High, fixedStart, fixedEnd)
+		finding.At(finding.High), fixedStart, fixedEnd)
 	out := string(render(t, FormatJUnit, Options{}, r))
 	// Dockerfile: root (failure), latest x2 (one below threshold, one
 	// suppressed: one skipped case); compose: one failure; image: medium
@@ -206,7 +206,7 @@ func TestCodeQualityFingerprintsUnique(t *testing.T) {
 			Location: finding.Location{Path: "Dockerfile", StartLine: 3 + i}, Fingerprint: finding.Fingerprint("same"),
 		})
 	}
-	r := New(DefaultTool("1.0.0"), []finding.Result{res}, finding.High, fixedStart, fixedEnd)
+	r := New(DefaultTool("1.0.0"), []finding.Result{res}, finding.At(finding.High), fixedStart, fixedEnd)
 	var issues []codeQualityIssue
 	if err := json.Unmarshal(render(t, FormatGitLabCodeQuality, Options{}, r), &issues); err != nil {
 		t.Fatal(err)
@@ -220,5 +220,15 @@ func TestCodeQualityFingerprintsUnique(t *testing.T) {
 	}
 	if len(issues) != 3 {
 		t.Fatalf("%d issues, want 3", len(issues))
+	}
+}
+
+func TestNotesShown(t *testing.T) {
+	r := fixture()
+	r.Notes = []string{"exception for CVE-2023-5678 (vouch.yaml:12) expired on 2026-11-30 and no longer applies"}
+	for _, format := range []string{FormatText, FormatMarkdown, FormatJSON} {
+		if out := render(t, format, Options{}, r); !bytes.Contains(out, []byte("expired on 2026-11-30")) {
+			t.Errorf("%s does not show the note", format)
+		}
 	}
 }

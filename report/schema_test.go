@@ -14,12 +14,12 @@ import (
 // so the error paths of every writer are validated as well.
 func allResults() *Report {
 	return New(DefaultTool("0.3.0"), []finding.Result{dockerfileResult(), composeResult(), imageResult(), errorResult()},
-		finding.High, fixedStart, fixedEnd)
+		finding.At(finding.High), fixedStart, fixedEnd)
 }
 
 func TestJSONMatchesSchema(t *testing.T) {
 	schema := filepath.Join(testutil.RepoRoot(t), "docs", "schemas", "report.schema.json")
-	for _, r := range []*Report{fixture(), allResults(), New(DefaultTool("0.3.0"), nil, finding.Low, fixedStart, fixedEnd)} {
+	for _, r := range []*Report{fixture(), allResults(), New(DefaultTool("0.3.0"), nil, finding.At(finding.Low), fixedStart, fixedEnd)} {
 		testutil.ValidateJSON(t, schema, render(t, FormatJSON, Options{}, r))
 	}
 }
@@ -78,7 +78,7 @@ func TestSARIFRunPerTarget(t *testing.T) {
 func TestSARIFMultitool(t *testing.T) {
 	tool := testutil.Tool(t, "Sarif.Multitool", "VOUCH_SARIF_MULTITOOL")
 	for name, r := range map[string]*Report{"fixture": fixture(), "with-error": allResults(),
-		"empty": New(DefaultTool("0.3.0"), nil, finding.High, fixedStart, fixedEnd)} {
+		"empty": New(DefaultTool("0.3.0"), nil, finding.At(finding.High), fixedStart, fixedEnd)} {
 		t.Run(name, func(t *testing.T) {
 			MultitoolValidate(t, tool, render(t, FormatSARIF, Options{}, r))
 		})

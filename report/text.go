@@ -57,6 +57,9 @@ func (tw *TextWriter) Write(w io.Writer, r *Report) error {
 	for i := range r.Results {
 		tw.writeResult(b, r, &r.Results[i])
 	}
+	for _, n := range r.Notes {
+		fmt.Fprintf(b, "%s %s\n", tw.paint(ansiYellow+ansiBold, "note:"), n)
+	}
 	line := r.VerdictLine()
 	switch r.Verdict {
 	case finding.Passed:

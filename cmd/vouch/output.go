@@ -126,7 +126,7 @@ func (o *outputOptions) emit(cmd *cobra.Command, g *globalOptions, results []fin
 	if fixedClock() || started.IsZero() {
 		started = now
 	}
-	r := report.New(report.DefaultTool(vouchVersion()), results, o.failOn, started, now)
+	r := report.New(report.DefaultTool(vouchVersion()), results, finding.At(o.failOn), started, now)
 	for _, out := range o.outputs {
 		if err := writeReportFile(out, r, o.writerOptions(cmd, g.Verbose)); err != nil {
 			return err

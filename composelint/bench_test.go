@@ -28,7 +28,7 @@ func BenchmarkLint(b *testing.B) {
 
 // TestCorpusLoads checks that every generated project is valid compose.
 func TestCorpusLoads(t *testing.T) {
-	dirs, err := corpus.Write(t.TempDir(), 50)
+	dirs, err := corpus.Write(t.TempDir(), 20)
 	if err != nil {
 		t.Fatal(err)
 	}

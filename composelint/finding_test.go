@@ -126,10 +126,11 @@ func TestFingerprintStable(t *testing.T) {
 // TestDefaultRoot checks that paths are relative to the repository root
 // above the project when no root is given.
 func TestDefaultRoot(t *testing.T) {
-	res, err := Lint(context.Background(), Options{ProjectDir: testdataDir + "/VCH-DC-006/bad"})
+	results, err := Lint(context.Background(), Options{ProjectDir: testdataDir + "/VCH-DC-006/bad"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	res := results[0]
 	f := byRule(res, "VCH-DC-006")
 	if len(f) != 1 || f[0].Location.Path != "testdata/compose/VCH-DC-006/bad/compose.yaml" {
 		t.Fatalf("got %+v", f)

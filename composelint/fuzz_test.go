@@ -32,14 +32,14 @@ func FuzzLint(f *testing.F) {
 				t.Fatal(err)
 			}
 		}
-		res, err := Lint(context.Background(), Options{ProjectDir: dir, Root: dir, MaxNodes: 20_000})
+		results, err := Lint(context.Background(), Options{ProjectDir: dir, Root: dir, MaxNodes: 20_000})
 		if err != nil {
 			if strings.Contains(err.Error(), "\n") {
 				t.Errorf("error is not one line: %q", err)
 			}
 			return
 		}
-		for _, fd := range res.Findings {
+		for _, fd := range results[0].Findings {
 			if fd.Location.Path != "" && fd.Location.StartLine < 1 {
 				t.Errorf("finding without a line: %+v", fd)
 			}

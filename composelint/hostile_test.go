@@ -102,7 +102,8 @@ func TestHostileInput(t *testing.T) {
 			dir := writeProject(t, tc.files)
 			opts := tc.opts
 			opts.ProjectDir, opts.Root = dir, dir
-			res, err := Lint(context.Background(), opts)
+			results, err := Lint(context.Background(), opts)
+			res := results[0]
 			if err == nil {
 				t.Fatalf("no error; findings: %d", len(res.Findings))
 			}

@@ -60,10 +60,14 @@ type Options struct {
 // ErrNoComposeFile is returned when discovery finds no compose file.
 var ErrNoComposeFile = errors.New("no compose file found (looked for compose.yaml, compose.yml, docker-compose.yml, docker-compose.yaml)")
 
-// Lint loads the project and runs every rule on every service. A project
-// that cannot be loaded returns an error (a *LoadError, or
+// Lint loads the project and runs every rule on every service. The first
+// result is the compose project's; with Options.Dockerfiles one result
+// follows for each Dockerfile a service builds.
+//
+// A project that cannot be loaded returns an error (a *LoadError, or
 // ErrNoComposeFile) in one line, and a result whose Error says the same.
-func Lint(ctx context.Context, opts Options) (finding.Result, error) {
+// A Dockerfile that cannot be linted only sets its own result's Error.
+func Lint(ctx context.Context, opts Options) ([]finding.Result, error) {
 	res := finding.Result{Target: finding.Target{Kind: finding.KindCompose}, Rules: Rules(), Findings: []finding.Finding{}}
 	p, err := load(ctx, opts)
 	if p != nil {
@@ -71,7 +75,7 @@ func Lint(ctx context.Context, opts Options) (finding.Result, error) {
 	}
 	if err != nil {
 		res.Error = resultError(err, res.Target.Name)
-		return res, err
+		return []finding.Result{res}, err
 	}
 	l := &linter{opts: opts, src: p.src}
 	names := p.project.ServiceNames()
@@ -79,27 +83,21 @@ func Lint(ctx context.Context, opts Options) (finding.Result, error) {
 	for _, name := range names {
 		if err := ctx.Err(); err != nil {
 			res.Error = err.Error()
-			return res, err
+			return []finding.Result{res}, err
 		}
-		cfg := p.project.Services[name]
-		s := &service{name: name, cfg: cfg, src: p.src}
+		s := &service{name: name, cfg: p.project.Services[name], src: p.src}
 		for _, r := range rules {
 			for _, is := range r.check(s) {
 				res.Findings = append(res.Findings, l.finding(r.Rule, s.name, is))
 			}
 		}
 	}
-	if opts.Dockerfiles {
-		fs, rs, err := lintDockerfiles(ctx, p, l)
-		if err != nil {
-			res.Error = err.Error()
-			return res, err
-		}
-		res.Findings = append(res.Findings, fs...)
-		res.Rules = append(res.Rules, rs...)
-	}
 	sortFindings(res.Findings)
-	return res, nil
+	results := []finding.Result{res}
+	if opts.Dockerfiles {
+		results = append(results, lintDockerfiles(ctx, p, opts)...)
+	}
+	return results, nil
 }
 
 // resultError is err for Result.Error, which writers print after the

@@ -1,6 +1,7 @@
 package composelint
 
 import (
+	"context"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -156,4 +157,44 @@ func dump(res finding.Result) string {
 		s += "  " + f.RuleID + " " + f.Location.Logical + " " + f.Location.Path + ":" + strconv.Itoa(f.Location.StartLine) + " " + f.Message + "\n"
 	}
 	return s
+}
+
+// TestDockerfiles checks that with Dockerfiles every Dockerfile a service
+// builds is linted once, as a result of its own, with paths as the compose
+// findings have them, and that one that cannot be read is an error result.
+func TestDockerfiles(t *testing.T) {
+	dir := filepath.Join(testdataDir, "cases", "dockerfiles")
+	results, err := Lint(context.Background(), Options{ProjectDir: dir, Root: dir, Dockerfiles: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]finding.Result{}
+	for _, r := range results[1:] {
+		if r.Target.Kind != finding.KindDockerfile {
+			t.Errorf("result %s is a %s", r.Target.Name, r.Target.Kind)
+		}
+		got[r.Target.Name] = r
+	}
+	if len(results) != 4 || len(got) != 3 {
+		t.Fatalf("want the compose result and 3 Dockerfiles (app once, api, missing), got %d: %v", len(results), got)
+	}
+	app := got["app/Dockerfile"]
+	if app.Error != "" || len(app.Findings) == 0 {
+		t.Errorf("app/Dockerfile: error %q, %d findings", app.Error, len(app.Findings))
+	}
+	for _, f := range app.Findings {
+		if f.Location.Path != "app/Dockerfile" || f.Category != finding.CategoryDockerfile {
+			t.Errorf("finding %s at %q, category %s", f.RuleID, f.Location.Path, f.Category)
+		}
+	}
+	if r := got["api.Dockerfile"]; r.Error != "" {
+		t.Errorf("api.Dockerfile: %s", r.Error)
+	}
+	if r := got["missing/Dockerfile"]; r.Error == "" {
+		t.Errorf("missing/Dockerfile: no error")
+	}
+	without, err := Lint(context.Background(), Options{ProjectDir: dir, Root: dir})
+	if err != nil || len(without) != 1 {
+		t.Errorf("without Dockerfiles: %d results, %v", len(without), err)
+	}
 }

@@ -29,11 +29,11 @@ var badLine = map[string]int{
 func lintDir(t testing.TB, dir string, opts Options) finding.Result {
 	t.Helper()
 	opts.ProjectDir, opts.Root = dir, dir
-	res, err := Lint(context.Background(), opts)
+	results, err := Lint(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("Lint(%s): %v", dir, err)
 	}
-	return res
+	return results[0]
 }
 
 func byRule(res finding.Result, id string) []finding.Finding {

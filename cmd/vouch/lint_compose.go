@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/vouch-dev/vouch/composelint"
-	"github.com/vouch-dev/vouch/finding"
 )
 
 type lintComposeOptions struct {
@@ -65,7 +64,7 @@ func runLintCompose(cmd *cobra.Command, g *globalOptions, o *lintComposeOptions)
 	// compose-go warns through logrus (an obsolete `version:`); the
 	// findings are the report.
 	logrus.SetLevel(logrus.ErrorLevel)
-	res, err := composelint.Lint(cmd.Context(), composelint.Options{
+	results, err := composelint.Lint(cmd.Context(), composelint.Options{
 		Files:       o.Files,
 		ProjectDir:  o.ProjectDir,
 		Env:         os.Environ(),
@@ -74,8 +73,8 @@ func runLintCompose(cmd *cobra.Command, g *globalOptions, o *lintComposeOptions)
 		Disable:     o.Output.disabled(),
 		Dockerfiles: o.Dockerfiles,
 	})
-	if err != nil && res.Target.Name == "" {
+	if err != nil && results[0].Target.Name == "" {
 		return err // nothing to report on: no compose file
 	}
-	return o.Output.emit(cmd, g, []finding.Result{res}, started)
+	return o.Output.emit(cmd, g, results, started)
 }

@@ -79,12 +79,12 @@ func TestSecretName(t *testing.T) {
 
 func TestRedactLine(t *testing.T) {
 	for in, want := range map[string]string{
-		"      DB_PASSWORD: hunter2":            "      DB_PASSWORD: ****",
-		"      - DB_PASSWORD=hunter2":           "      - DB_PASSWORD=****",
-		"      DB_PASSWORD: ${DB_PASSWORD}":     "      DB_PASSWORD: ${DB_PASSWORD}",
-		"      KEY: AKIAIOSFODNN7EXAMPLE":       "      KEY: ****",
-		"    user: root":                        "    user: root",
-		"      URL: https://u:pw@example.com/x": "      URL: ****example.com/x",
+		"      DB_PASSWORD: hunter2":                                "      DB_PASSWORD: ****",
+		"      - DB_PASSWORD=hunter2":                               "      - DB_PASSWORD=****",
+		"      DB_PASSWORD: ${DB_PASSWORD}":                         "      DB_PASSWORD: ${DB_PASSWORD}",
+		"      KEY: AKIAIOSFODNN7EXAMPLE":                           "      KEY: ****",
+		"    user: root":                                            "    user: root",
+		"      URL: https://u:pw@example.com/x":                     "      URL: ****example.com/x",
 		"      DB_PASSWORD: x # vouch:ignore=secret-in-environment": "      DB_PASSWORD: **** # vouch:ignore=secret-in-environment",
 	} {
 		if got := redactLine(in); got != want {

@@ -3,6 +3,7 @@ package composelint
 import (
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -137,5 +138,34 @@ func TestDefaultRoot(t *testing.T) {
 	}
 	if res.Target.Name != "testdata/compose/VCH-DC-006/bad/compose.yaml" || res.Target.Kind != finding.KindCompose {
 		t.Errorf("target %+v", res.Target)
+	}
+}
+
+// TestEnvFiles checks that a given env file replaces .env, that the
+// environment wins over env files, and that the column is set.
+func TestEnvFiles(t *testing.T) {
+	dir := writeProject(t, map[string]string{
+		"compose.yaml": "services:\n  app:\n    image: example/app:1.0\n    user: ${RUN_AS}\n",
+		".env":         "RUN_AS=root\n",
+		"ci.env":       "RUN_AS=1000\n",
+	})
+	users := func(opts Options) int {
+		return len(byRule(lintDir(t, dir, opts), "VCH-DC-001"))
+	}
+	if n := users(Options{}); n != 1 {
+		t.Errorf(".env sets root: %d findings, want 1", n)
+	}
+	if n := users(Options{EnvFiles: []string{filepath.Join(dir, "ci.env")}}); n != 0 {
+		t.Errorf("ci.env sets 1000: %d findings, want 0", n)
+	}
+	if n := users(Options{Env: []string{"RUN_AS=1000"}}); n != 0 {
+		t.Errorf("the environment sets 1000: %d findings, want 0", n)
+	}
+	f := byRule(lintDir(t, dir, Options{}), "VCH-DC-001")
+	if len(f) != 1 || f[0].Location.StartColumn != 5 {
+		t.Errorf("column: %+v", f)
+	}
+	if _, err := Lint(context.Background(), Options{ProjectDir: dir, EnvFiles: []string{filepath.Join(dir, "nope.env")}}); err == nil {
+		t.Error("a missing env file is not an error")
 	}
 }

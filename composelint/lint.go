@@ -40,8 +40,8 @@ type Options struct {
 	// os.Environ() to behave like `docker compose`; variables set here win
 	// over those of env files.
 	Env []string
-	// EnvFiles are the env files to read. Empty: .env in the project
-	// directory, if there is one.
+	// EnvFiles are the env files to read, relative to the current
+	// directory. Empty: .env in the project directory, if there is one.
 	EnvFiles []string
 	// Profiles narrow the services linted to those with no profile or one
 	// of these. Empty: every service, whatever its profiles.
@@ -133,6 +133,7 @@ func (l *linter) finding(r finding.Rule, svc string, is issue) finding.Finding {
 		n := st.line()
 		f.Location.Path = path
 		f.Location.StartLine, f.Location.EndLine = n, n
+		f.Location.StartColumn = st.column()
 		f.Location.Snippet = redactLine(st.def.file.line(n))
 	}
 	f.Fingerprint = finding.Fingerprint(r.ID, path, svc, is.key)

@@ -49,12 +49,18 @@ func load(ctx context.Context, opts Options) (*loaded, error) {
 	src := newSources(lim, root, projectDir)
 	p := &loaded{src: src, projectDir: projectDir, target: src.displayPath(files[0])}
 
-	envFiles := opts.EnvFiles
+	// Given env files are relative to the current directory, as in docker
+	// compose; the default is .env in the project directory.
+	envFiles := make([]string, len(opts.EnvFiles))
+	for i, f := range opts.EnvFiles {
+		if envFiles[i], err = filepath.Abs(f); err != nil {
+			return p, err
+		}
+	}
 	if len(envFiles) == 0 && exists(filepath.Join(projectDir, ".env")) {
 		envFiles = []string{filepath.Join(projectDir, ".env")}
 	}
-	for i, f := range envFiles {
-		envFiles[i] = absIn(projectDir, f)
+	for i := range envFiles {
 		if _, err := readGuarded(envFiles[i], lim); err != nil {
 			return p, &LoadError{File: src.displayPath(envFiles[i]), Err: err}
 		}

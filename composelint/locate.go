@@ -44,6 +44,17 @@ func (st site) line() int {
 	return 0
 }
 
+// column is the column the site points at (1-based), or 0.
+func (st site) column() int {
+	if st.node != nil {
+		return st.node.Column
+	}
+	if st.def.key != nil {
+		return st.def.key.Column
+	}
+	return 0
+}
+
 // locate finds where the value at path (keys from the service mapping) is
 // written, for service: the last definition that writes it wins, as in the
 // merged model. With match, it finds the list item or mapping entry under

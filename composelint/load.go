@@ -49,28 +49,9 @@ func load(ctx context.Context, opts Options) (*loaded, error) {
 	src := newSources(lim, root, projectDir)
 	p := &loaded{src: src, projectDir: projectDir, target: src.displayPath(files[0])}
 
-	// Given env files are relative to the current directory, as in docker
-	// compose; the default is .env in the project directory.
-	envFiles := make([]string, len(opts.EnvFiles))
-	for i, f := range opts.EnvFiles {
-		if envFiles[i], err = filepath.Abs(f); err != nil {
-			return p, err
-		}
+	if err := p.readEnvFiles(opts.EnvFiles, env); err != nil {
+		return p, err
 	}
-	if len(envFiles) == 0 && exists(filepath.Join(projectDir, ".env")) {
-		envFiles = []string{filepath.Join(projectDir, ".env")}
-	}
-	for i := range envFiles {
-		if _, err := readGuarded(envFiles[i], lim); err != nil {
-			return p, &LoadError{File: src.displayPath(envFiles[i]), Err: err}
-		}
-	}
-	fromFiles, err := dotenv.GetEnvFromFile(env, envFiles)
-	if err != nil {
-		return p, &LoadError{File: p.target, Err: err}
-	}
-	env.Merge(fromFiles)
-
 	if err := src.addProject(files, projectDir, env); err != nil {
 		return p, err
 	}
@@ -78,15 +59,7 @@ func load(ctx context.Context, opts Options) (*loaded, error) {
 	for _, f := range files {
 		details.ConfigFiles = append(details.ConfigFiles, types.ConfigFile{Filename: f, Content: src.files[f].data})
 	}
-	profiles := opts.Profiles
-	if len(profiles) == 0 {
-		profiles = []string{"*"}
-	}
-	name := loader.NormalizeProjectName(filepath.Base(projectDir))
-	if name == "" {
-		name = "project"
-	}
-	project, err := loadProject(ctx, details, name, profiles)
+	project, err := loadProject(ctx, details, projectName(projectDir), opts.Profiles)
 	if err != nil {
 		return p, &LoadError{File: p.target, Err: errors.New(src.shorten(err.Error()))}
 	}
@@ -94,9 +67,49 @@ func load(ctx context.Context, opts Options) (*loaded, error) {
 	return p, nil
 }
 
-// loadProject runs compose-go. It is not ours: a panic in it becomes an
-// error, not a crash.
+// readEnvFiles merges the env files into env, without overriding what env
+// sets. Given files are relative to the current directory, as in docker
+// compose; the default is .env in the project directory.
+func (p *loaded) readEnvFiles(given []string, env types.Mapping) error {
+	files := make([]string, len(given))
+	for i, f := range given {
+		abs, err := filepath.Abs(f)
+		if err != nil {
+			return err
+		}
+		files[i] = abs
+	}
+	if len(files) == 0 && exists(filepath.Join(p.projectDir, ".env")) {
+		files = []string{filepath.Join(p.projectDir, ".env")}
+	}
+	for _, f := range files {
+		if _, err := readGuarded(f, p.src.lim); err != nil {
+			return &LoadError{File: p.src.displayPath(f), Err: err}
+		}
+	}
+	fromFiles, err := dotenv.GetEnvFromFile(env, files)
+	if err != nil {
+		return &LoadError{File: p.target, Err: err}
+	}
+	env.Merge(fromFiles)
+	return nil
+}
+
+// projectName is the default project name (a `name:` in the files wins).
+func projectName(dir string) string {
+	if name := loader.NormalizeProjectName(filepath.Base(dir)); name != "" {
+		return name
+	}
+	return "project"
+}
+
+// loadProject runs compose-go, with every service enabled unless profiles
+// narrow them. compose-go is not ours: a panic in it becomes an error, not
+// a crash.
 func loadProject(ctx context.Context, details types.ConfigDetails, name string, profiles []string) (p *types.Project, err error) {
+	if len(profiles) == 0 {
+		profiles = []string{"*"}
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("compose-go failed on this input: %v", r)
@@ -151,6 +164,13 @@ func discover(opts Options, env types.Mapping) ([]string, string, error) {
 		dir, err := filepath.Abs(dir)
 		return abs, dir, err
 	}
+	return discoverDefault(dir)
+}
+
+// discoverDefault finds compose.yaml (or another default name) and its
+// override file in dir or the nearest parent that has one. The project
+// directory is dir when given, else where the file was found.
+func discoverDefault(dir string) ([]string, string, error) {
 	start := dir
 	if start == "" {
 		start = "."
@@ -165,7 +185,7 @@ func discover(opts Options, env types.Mapping) ([]string, string, error) {
 			if o := firstExisting(d, cli.DefaultOverrideFileNames); o != "" {
 				found = append(found, o)
 			}
-			if opts.ProjectDir == "" {
+			if dir == "" {
 				return found, d, nil
 			}
 			return found, start, nil

@@ -135,20 +135,7 @@ func (s *sources) addIncludes(f *srcFile, root *yaml.Node, workDir string, env t
 		return nil
 	}
 	for _, e := range inc.Content {
-		var paths, envFiles []string
-		var projectDir string
-		if e = deref(e); e.Kind == yaml.ScalarNode {
-			paths = []string{e.Value}
-		} else {
-			_, p := lookup(e, "path")
-			paths = scalars(p)
-			_, pd := lookup(e, "project_directory")
-			if pd != nil {
-				projectDir = interpolate(pd.Value, env)
-			}
-			_, ef := lookup(e, "env_file")
-			envFiles = scalars(ef)
-		}
+		paths, projectDir, envFiles := includeEntry(e, env)
 		var abs []string
 		for _, p := range paths {
 			if err := local(f, "include", interpolate(p, env)); err != nil {
@@ -188,6 +175,20 @@ func (s *sources) addIncludes(f *srcFile, root *yaml.Node, workDir string, env t
 		}
 	}
 	return nil
+}
+
+// includeEntry reads one `include:` entry, short or long syntax.
+func includeEntry(e *yaml.Node, env types.Mapping) (paths []string, projectDir string, envFiles []string) {
+	if e = deref(e); e == nil {
+		return nil, "", nil
+	}
+	if e.Kind == yaml.ScalarNode {
+		return []string{e.Value}, "", nil
+	}
+	_, p := lookup(e, "path")
+	_, pd := lookup(e, "project_directory")
+	_, ef := lookup(e, "env_file")
+	return scalars(p), interpolate(scalar(pd), env), scalars(ef)
 }
 
 // chain returns the definitions of service name in services (a mapping of

@@ -128,7 +128,7 @@ func (c *counter) count(n *yaml.Node, depth int) (int64, error) {
 		}
 	}
 	if size > c.budget {
-		return 0, fmt.Errorf("YAML expands to more than %d nodes through aliases (an alias bomb?)", c.budget)
+		return 0, fmt.Errorf("YAML expands to more than %d nodes, counting each alias as what it points at (an alias bomb?)", c.budget)
 	}
 	c.sizes[n] = size
 	return size, nil

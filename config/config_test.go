@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParse(t *testing.T) {
@@ -73,4 +74,63 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("multi-line error %q", err)
 		}
 	})
+}
+
+func TestPolicy(t *testing.T) {
+	doc := `fail-on: high
+thresholds:
+  secret: low
+  vulnerability: critical
+ignore-unfixed: true
+expiry-warning: 14d
+exceptions:
+  - id: CVE-2023-5678
+    images: ["registry.example.com/shop/*"]
+    reason: not reachable
+    expires: 2027-01-31
+  - id: VCH-DC-001
+    paths: [deploy/**]
+    reason: the sidecar needs it
+    expires: 2026-12-01
+`
+	cfg, err := Parse([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cfg.Exceptions) != 2 || cfg.Exceptions[0].Line != 8 || cfg.Exceptions[1].Line != 12 {
+		t.Fatalf("exceptions %+v", cfg.Exceptions)
+	}
+	if got := cfg.Exceptions[1].ExpiresAt().Format(time.DateOnly); got != "2026-12-01" {
+		t.Error(got)
+	}
+	if cfg.Thresholds["secret"] != "low" || !cfg.IgnoreUnfixed {
+		t.Errorf("%+v", cfg)
+	}
+	for _, tt := range []struct{ doc, err string }{
+		{"exceptions:\n  - id: X\n    expires: 2027-01-01\n", `line 2: exceptions[0] (X): reason is required`},
+		{"exceptions:\n  - id: X\n    reason: r\n", `line 2: exceptions[0] (X): expires is required`},
+		{"exceptions:\n  - id: X\n    reason: r\n    expires: next year\n", `expires "next year" is not a date`},
+		{"exceptions:\n  - reason: r\n", `line 2: exceptions[0]: id is required`},
+		{"thresholds:\n  secrets: low\n", `line 1: thresholds: unknown category "secrets"`},
+		{"thresholds:\n  secret: lowish\n", `thresholds.secret: unknown severity "lowish"`},
+		{"expiry-warning: soon\n", `line 1: expiry-warning: "soon" is not a duration`},
+		{"exceptions:\n  - id: X\n    reason: r\n    expires: 2027-01-01\n    until: 2028\n", `line 5: unknown key "until"`},
+	} {
+		if _, err := Parse([]byte(tt.doc)); err == nil || !strings.Contains(err.Error(), tt.err) {
+			t.Errorf("Parse(%q) = %v, want %q", tt.doc, err, tt.err)
+		}
+	}
+}
+
+func TestParseDays(t *testing.T) {
+	for in, want := range map[string]time.Duration{"14d": 14 * 24 * time.Hour, "0d": 0, "72h": 72 * time.Hour, "90m": 90 * time.Minute} {
+		if got, err := ParseDays(in); err != nil || got != want {
+			t.Errorf("ParseDays(%q) = %v, %v", in, got, err)
+		}
+	}
+	for _, bad := range []string{"", "d", "-1d", "1.5d", "2 weeks", "-3h"} {
+		if _, err := ParseDays(bad); err == nil {
+			t.Errorf("ParseDays(%q) accepted", bad)
+		}
+	}
 }

@@ -20,6 +20,10 @@ import (
 	"github.com/vouch-dev/vouch/finding"
 )
 
+// DefaultFile is the config file vouch reads from the working directory
+// when --config is not given.
+const DefaultFile = "vouch.yaml"
+
 // MaxSize bounds the config file; a policy is never this large.
 const MaxSize = 1 << 20
 

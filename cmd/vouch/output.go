@@ -32,9 +32,27 @@ type outputOptions struct {
 	failOn  finding.Severity
 	outputs []outputFile
 	cfg     *config.Config
+	// extraStdout are formats printed on stdout after the main one (the
+	// GitHub annotations inside GitHub Actions).
+	extraStdout []string
 }
 
-type outputFile struct{ format, path string }
+type outputFile struct {
+	format, path string
+	// append adds to the file instead of replacing it
+	// ($GITHUB_STEP_SUMMARY is shared by the steps of a job).
+	append bool
+}
+
+// writes reports whether a report of the format is written to a file.
+func (o *outputOptions) writes(format string) bool {
+	for _, out := range o.outputs {
+		if out.format == format {
+			return true
+		}
+	}
+	return false
+}
 
 func (o *outputOptions) AddFlags(fs *pflag.FlagSet) {
 	fs.StringVarP(&o.Format, "format", "f", "", "format printed on stdout: "+strings.Join(report.Formats(), ", ")+" (default text)")
@@ -88,7 +106,7 @@ func (o *outputOptions) resolve(cmd *cobra.Command, g *globalOptions) error {
 			return usagef("--output %q: %s is written twice", spec, path)
 		}
 		seen[path] = true
-		o.outputs = append(o.outputs, outputFile{format, path})
+		o.outputs = append(o.outputs, outputFile{format: format, path: path})
 	}
 	return nil
 }
@@ -127,6 +145,12 @@ func (o *outputOptions) emit(cmd *cobra.Command, g *globalOptions, results []fin
 		started = now
 	}
 	r := report.New(report.DefaultTool(vouchVersion()), results, finding.At(o.failOn), started, now)
+	return o.write(cmd, g, r)
+}
+
+// write writes every report of r and returns its verdict as the command's
+// outcome.
+func (o *outputOptions) write(cmd *cobra.Command, g *globalOptions, r *report.Report) error {
 	for _, out := range o.outputs {
 		if err := writeReportFile(out, r, o.writerOptions(cmd, g.Verbose)); err != nil {
 			return err
@@ -147,6 +171,15 @@ func (o *outputOptions) emit(cmd *cobra.Command, g *globalOptions, results []fin
 			return fmt.Errorf("write %s report to stdout: %w", o.Format, err)
 		}
 	}
+	for _, format := range o.extraStdout {
+		w, err := report.NewWriter(format, o.writerOptions(cmd, g.Verbose))
+		if err != nil {
+			return err
+		}
+		if err := w.Write(stdout, r); err != nil {
+			return fmt.Errorf("write %s report to stdout: %w", format, err)
+		}
+	}
 	return &verdictError{r.Verdict}
 }
 
@@ -155,6 +188,17 @@ func writeReportFile(out outputFile, r *report.Report, opts report.Options) erro
 	w, err := report.NewWriter(out.format, opts)
 	if err != nil {
 		return err
+	}
+	if out.append {
+		f, err := os.OpenFile(out.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+		if err != nil {
+			return fmt.Errorf("write %s report %s: %w", out.format, out.path, err)
+		}
+		if err := w.Write(f, r); err != nil {
+			f.Close()
+			return fmt.Errorf("write %s report %s: %w", out.format, out.path, err)
+		}
+		return f.Close()
 	}
 	if dir := filepath.Dir(out.path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"os"
 
 	"github.com/spf13/cobra"
 
@@ -32,6 +33,14 @@ Exit codes: 0 passed, 1 policy failed, 2 could not decide.`,
 		// The config file is read and checked before any command runs, so
 		// a typo in it fails every command, not just the ones that use it.
 		PersistentPreRunE: func(*cobra.Command, []string) error {
+			if g.ConfigFile == "" {
+				// vouch.yaml in the working directory applies to every
+				// command, so the hook, the CI job and a developer's run
+				// judge by the same policy.
+				if _, err := os.Stat(config.DefaultFile); err == nil {
+					g.ConfigFile = config.DefaultFile
+				}
+			}
 			cfg, err := config.Load(g.ConfigFile)
 			if err != nil {
 				return err
@@ -47,7 +56,7 @@ Exit codes: 0 passed, 1 policy failed, 2 could not decide.`,
 	root.PersistentFlags().StringVar(&g.ConfigFile, "config", "", "policy and settings file (vouch.yaml)")
 	root.PersistentFlags().BoolVarP(&g.Verbose, "verbose", "v", false, "show suppressed findings and progress detail")
 
-	root.AddCommand(newVersionCmd(), newRulesCmd())
+	root.AddCommand(newVersionCmd(), newRulesCmd(), newGateCmd(g), newInitCmd(), newBaselineCmd(g))
 	root.AddCommand(newSignCmd(), newVerifyCmd(), newKeygenCmd())
 
 	lint := newLintCmd()

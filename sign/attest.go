@@ -2,6 +2,7 @@ package sign
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"github.com/sigstore/cosign/v2/pkg/types"
 	"github.com/sigstore/sigstore/pkg/signature"
 	"github.com/sigstore/sigstore/pkg/signature/dsse"
+	sigopts "github.com/sigstore/sigstore/pkg/signature/options"
 )
 
 // Predicate types vouch attaches besides its verdict.
@@ -103,7 +105,7 @@ type subject struct {
 
 // attestationEnvelope wraps the predicate in a statement about digest and
 // signs it as a DSSE envelope, the way `cosign attest` does.
-func attestationEnvelope(sv signature.Signer, digest name.Digest, a Attestation) ([]byte, error) {
+func attestationEnvelope(ctx context.Context, sv signature.Signer, digest name.Digest, a Attestation) ([]byte, error) {
 	if !json.Valid(a.Predicate) {
 		return nil, fmt.Errorf("attestation %s: predicate is not JSON", a.PredicateType)
 	}
@@ -120,7 +122,7 @@ func attestationEnvelope(sv signature.Signer, digest name.Digest, a Attestation)
 	if err != nil {
 		return nil, fmt.Errorf("attestation %s: %w", a.PredicateType, err)
 	}
-	envelope, err := dsse.WrapSigner(sv, types.IntotoPayloadType).SignMessage(bytes.NewReader(payload))
+	envelope, err := dsse.WrapSigner(sv, types.IntotoPayloadType).SignMessage(bytes.NewReader(payload), sigopts.WithContext(ctx))
 	if err != nil {
 		return nil, fmt.Errorf("attestation %s: signing: %w", a.PredicateType, err)
 	}

@@ -258,7 +258,7 @@ func (s *signer) signImage(ctx context.Context, digest name.Digest, annotations 
 
 // attest signs one attestation about digest.
 func (s *signer) attest(ctx context.Context, digest name.Digest, a Attestation, tl *tlog) (oci.Signature, error) {
-	envelope, err := attestationEnvelope(s.sv, digest, a)
+	envelope, err := attestationEnvelope(ctx, s.sv, digest, a)
 	if err != nil {
 		return nil, err
 	}

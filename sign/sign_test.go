@@ -186,7 +186,20 @@ func TestSignFaults(t *testing.T) {
 		{"not PEM", f.digest, func(o *Options) { o.Key = "../testdata/sign/garbage.key" }, "not a PEM file"},
 		{"public key as private", f.digest, func(o *Options) { o.Key = f.pubFile }, "not an encrypted cosign private key"},
 		{"unset env key", f.digest, func(o *Options) { o.Key = "env://VOUCH_TEST_UNSET_KEY" }, "VOUCH_TEST_UNSET_KEY is not set"},
-		{"KMS without provider", f.digest, func(o *Options) { o.Key = "awskms:///alias/vouch" }, "sigstore-kms-awskms"},
+		{"KMS scheme without provider or plugin", f.digest, func(o *Options) { o.Key = "vouchtestkms://key" }, "sigstore-kms-vouchtestkms"},
+		{"AWS KMS without credentials", f.digest, func(o *Options) {
+			t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+			t.Setenv("AWS_REGION", "us-east-1")
+			t.Setenv("AWS_CONFIG_FILE", "/nonexistent")
+			t.Setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+			o.Key = "awskms:///alias/vouch"
+		}, "awskms:///alias/vouch"},
+		{"Vault unreachable", f.digest, func(o *Options) {
+			t.Setenv("VAULT_ADDR", "http://127.0.0.1:1")
+			t.Setenv("VAULT_TOKEN", "vault-test-token-secret")
+			t.Setenv("VAULT_MAX_RETRIES", "0")
+			o.Key = "hashivault://vouch"
+		}, "hashivault://vouch"},
 		{"nonexistent digest", f.repo + "@sha256:" + strings.Repeat("ab", 32), nil, "not found"},
 		{"wrong registry credentials", f.digest, func(o *Options) {
 			o.Registry.Keychain = staticKeychain{&authn.Basic{Username: f.reg.Username, Password: "wrong-registry-pass"}}
@@ -211,7 +224,7 @@ func TestSignFaults(t *testing.T) {
 			if errors.Is(err, ErrNotVerified) {
 				t.Errorf("a signing fault is a not-verified error: %v", err)
 			}
-			noSecret(t, err.Error(), testPassword, "not-the-password", f.reg.Password, "wrong-registry-pass",
+			noSecret(t, err.Error(), testPassword, "not-the-password", f.reg.Password, "wrong-registry-pass", "vault-test-token-secret",
 				pemBody(f.keys.Private), pemBody(otherKeys.Private))
 			if f.tagExists(t, sigTag(f.digest, "sig")) {
 				t.Fatal("a failed sign left a signature tag")

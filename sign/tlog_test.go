@@ -99,3 +99,42 @@ func TestSignTlogRefusedWritesNothing(t *testing.T) {
 		t.Fatal("a refused tlog upload left a signature")
 	}
 }
+
+// Keyless end to end against fakes: the token goes to Fulcio, the
+// ephemeral key's certificate is attached to the signature and the
+// attestation, and the certificate (not a key) goes to the log. Verifying
+// it needs the public-good trusted root, so only the write side is tested.
+func TestSignKeylessWithFakes(t *testing.T) {
+	f := newFixture(t)
+	token := fakeJWT(map[string]any{"email": "ci@example.com", "email_verified": true})
+	fulcio := fakeFulcio(t, token, "ci@example.com")
+	rekor := &fakeRekor{}
+	srv := rekor.serve(t)
+	opts := f.signOpts()
+	opts.Key, opts.SkipTlogUpload, opts.RekorURL = "", false, srv.URL
+	opts.Keyless = Keyless{FulcioURL: fulcio.URL, Getenv: envOf(map[string]string{"SIGSTORE_ID_TOKEN": token})}
+	v, err := VerdictAttestation(testVerdict(f.digest, true, time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Attestations = []Attestation{v}
+	if _, err := Sign(testContext(t), f.digest, opts); err != nil {
+		t.Fatal(err)
+	}
+	for _, suffix := range []string{"sig", "att"} {
+		l := f.signatures(t, f.digest, suffix)[0]
+		cert, err := l.Cert()
+		if err != nil || cert == nil || len(cert.EmailAddresses) != 1 || cert.EmailAddresses[0] != "ci@example.com" {
+			t.Errorf("%s: certificate %v, %v", suffix, cert, err)
+		}
+		if chain, err := l.Chain(); err != nil || len(chain) == 0 {
+			t.Errorf("%s: chain %v, %v", suffix, chain, err)
+		}
+	}
+	if len(rekor.kinds) != 2 {
+		t.Errorf("log entries %v, want 2", rekor.kinds)
+	}
+	// The key-based verifier does not accept it.
+	_, err = Verify(testContext(t), f.digest, f.verifyOpts())
+	mustNotVerify(t, err, "no valid signature")
+}

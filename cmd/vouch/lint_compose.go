@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -61,6 +62,10 @@ func runLintCompose(cmd *cobra.Command, g *globalOptions, o *lintComposeOptions)
 	if err := o.Output.resolve(cmd, g); err != nil {
 		return err
 	}
+	// A lint is short and its memory is bounded by composelint's guard:
+	// collecting garbage less often saves 10 to 15% of its CPU time, for
+	// ~15 MiB more peak RSS (bench/composelint/README.md).
+	debug.SetGCPercent(400)
 	// compose-go warns through logrus (an obsolete `version:`); the
 	// findings are the report.
 	logrus.SetLevel(logrus.ErrorLevel)

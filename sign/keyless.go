@@ -166,11 +166,7 @@ func newKeylessSigner(ctx context.Context, k Keyless) (*signer, error) {
 	if err != nil {
 		return nil, err
 	}
-	fulcioURL := k.FulcioURL
-	if fulcioURL == "" {
-		fulcioURL = DefaultFulcioURL
-	}
-	cert, chain, err := fulcioCertificate(sv, token, fulcioURL)
+	cert, chain, err := fulcioCertificate(sv, token, k.FulcioURL)
 	if err != nil {
 		return nil, err
 	}

@@ -81,11 +81,15 @@ func (o *Options) validate() error {
 	return nil
 }
 
-func (o *Options) rekorURL() string {
+// withDefaults fills in the defaults, in one place.
+func (o Options) withDefaults() Options {
 	if o.RekorURL == "" {
-		return DefaultRekorURL
+		o.RekorURL = DefaultRekorURL
 	}
-	return o.RekorURL
+	if o.Keyless.FulcioURL == "" {
+		o.Keyless.FulcioURL = DefaultFulcioURL
+	}
+	return o
 }
 
 // Sign signs image by digest and attaches opts.Attestations. Everything is
@@ -96,6 +100,7 @@ func Sign(ctx context.Context, image string, opts Options) (*Result, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
+	opts = opts.withDefaults()
 	ref, ropts, err := opts.Registry.reference(ctx, image)
 	if err != nil {
 		return nil, err
@@ -120,7 +125,7 @@ func Sign(ctx context.Context, image string, opts Options) (*Result, error) {
 
 	var tl *tlog
 	if !opts.SkipTlogUpload {
-		if tl, err = newTlog(opts.rekorURL(), s); err != nil {
+		if tl, err = newTlog(opts.RekorURL, s); err != nil {
 			return nil, err
 		}
 	}

@@ -68,6 +68,10 @@ func TestHostileInput(t *testing.T) {
 		{"huge file", map[string]string{"compose.yaml": huge}, Options{}, "compose.yaml", "limit"},
 		{"too many nodes", map[string]string{"compose.yaml": "services:\n  web:\n    image: x:1\n    command: [" + strings.Repeat("a,", 300_000) + "a]\n"},
 			Options{}, "compose.yaml", "nodes"},
+		{"huge .env of an included project", map[string]string{
+			"compose.yaml": "include:\n  - sub/compose.yaml\n", "sub/compose.yaml": "services:\n  a:\n    image: x:1\n",
+			"sub/.env": strings.Repeat("A=1\n", DefaultMaxFileSize/4+1),
+		}, Options{}, "sub/.env", "limit"},
 		{"file over a set limit", map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx:1.27\n"},
 			Options{MaxFileSize: 10}, "compose.yaml", "limit"},
 		{"invalid YAML", map[string]string{"compose.yaml": "services:\n  web: [\n    image: nginx\n"}, Options{}, "compose.yaml", "YAML"},

@@ -1,7 +1,9 @@
 package composelint
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -160,6 +162,9 @@ func (s *sources) addIncludes(f *srcFile, root *yaml.Node, workDir string, env t
 		}
 		for i, ef := range envFiles {
 			envFiles[i] = absIn(workDir, interpolate(ef, env))
+			if _, err := readGuarded(envFiles[i], s.lim); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return &LoadError{File: s.displayPath(envFiles[i]), Err: err}
+			}
 		}
 		if m, err := dotenv.GetEnvFromFile(env, envFiles); err == nil {
 			incEnv.Merge(m)

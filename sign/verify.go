@@ -100,14 +100,31 @@ func Verify(ctx context.Context, image string, opts VerifyOptions) (*VerifyResul
 	if opts.RequireVerdict {
 		need = append(need, VerdictPredicateType)
 	}
+	statements, err := verifiedStatements(ctx, digest, co, need)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range statements {
+		res.Predicates = append(res.Predicates, st.PredicateType)
+	}
+	if res.Verdict, err = newestVerdict(digest, statements); err != nil {
+		return nil, err
+	}
+	if opts.RequireVerdict && !res.Verdict.Passed {
+		return res, &NotVerifiedError{Image: digest.String(), Reason: fmt.Sprintf(
+			"the vouch verdict of %s says failed (fail-on %s)", res.Verdict.Time.UTC().Format("2006-01-02T15:04:05Z"), res.Verdict.Policy.FailOn)}
+	}
+	return res, nil
+}
+
+// verifiedStatements verifies the attestations of digest and returns their
+// statements, requiring one of each predicate type in need.
+func verifiedStatements(ctx context.Context, digest name.Digest, co *cosign.CheckOpts, need []string) ([]*statement, error) {
 	co.ClaimVerifier = cosign.IntotoSubjectClaimVerifier
 	atts, _, err := cosign.VerifyImageAttestations(ctx, digest, co)
 	if err != nil {
 		var none *cosign.ErrNoMatchingAttestations
-		if !errors.As(err, &none) {
-			return nil, classify(digest, "attestation", err)
-		}
-		if len(need) > 0 {
+		if !errors.As(err, &none) || len(need) > 0 {
 			return nil, classify(digest, "attestation", err)
 		}
 	}
@@ -118,21 +135,13 @@ func Verify(ctx context.Context, image string, opts VerifyOptions) (*VerifyResul
 			return nil, fmt.Errorf("verified attestation: %w", err)
 		}
 		statements = append(statements, st)
-		res.Predicates = append(res.Predicates, st.PredicateType)
 	}
 	for _, p := range need {
 		if !hasPredicate(statements, p) {
 			return nil, &NotVerifiedError{Image: digest.String(), Reason: "no verified attestation of type " + p}
 		}
 	}
-	if res.Verdict, err = newestVerdict(digest, statements); err != nil {
-		return nil, err
-	}
-	if opts.RequireVerdict && !res.Verdict.Passed {
-		return res, &NotVerifiedError{Image: digest.String(), Reason: fmt.Sprintf(
-			"the vouch verdict of %s says failed (fail-on %s)", res.Verdict.Time.UTC().Format("2006-01-02T15:04:05Z"), res.Verdict.Policy.FailOn)}
-	}
-	return res, nil
+	return statements, nil
 }
 
 // checkOpts builds cosign's check options. Key-based checks with

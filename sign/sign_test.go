@@ -1,6 +1,7 @@
 package sign
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"slices"
@@ -239,4 +240,30 @@ func pemBody(p []byte) string {
 		return ""
 	}
 	return lines[1]
+}
+
+func TestVerdictAttestationNormalizes(t *testing.T) {
+	v := testVerdict("r.example/app@sha256:"+strings.Repeat("a", 64), true, time.Date(2026, 12, 4, 13, 0, 0, 0, time.FixedZone("CET", 3600)))
+	v.Policy.FailOn = "high"
+	v.Counts = map[string]int{"critical": 1, "High": 2}
+	a, err := VerdictAttestation(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal(a.Predicate, &got); err != nil {
+		t.Fatal(err)
+	}
+	if p := got["policy"].(map[string]any); p["failOn"] != "HIGH" {
+		t.Errorf("failOn %v", p["failOn"])
+	}
+	if c := got["counts"].(map[string]any); c["CRITICAL"] != 1.0 || c["HIGH"] != 2.0 || len(c) != 2 {
+		t.Errorf("counts %v", c)
+	}
+	if got["time"] != "2026-12-04T12:00:00Z" {
+		t.Errorf("time %v", got["time"])
+	}
+	if _, err := VerdictAttestation(Verdict{Time: time.Now()}); err == nil {
+		t.Error("a verdict without a digest was accepted")
+	}
 }

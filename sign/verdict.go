@@ -3,6 +3,7 @@ package sign
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -76,12 +77,29 @@ func (v Verdict) validate() error {
 	return nil
 }
 
+// normalized spells severities the one documented way: upper case, and
+// times in UTC.
+func (v Verdict) normalized() Verdict {
+	v.Policy.FailOn = strings.ToUpper(v.Policy.FailOn)
+	counts := make(map[string]int, len(v.Counts))
+	for k, n := range v.Counts {
+		counts[strings.ToUpper(k)] += n
+	}
+	v.Counts = counts
+	v.Time = v.Time.UTC()
+	if !v.Database.UpdatedAt.IsZero() {
+		v.Database.UpdatedAt = v.Database.UpdatedAt.UTC()
+	}
+	return v
+}
+
 // VerdictAttestation makes the verdict an attestation. Its image digest must
 // be the digest being signed; Sign checks.
 func VerdictAttestation(v Verdict) (Attestation, error) {
 	if err := v.validate(); err != nil {
 		return Attestation{}, err
 	}
+	v = v.normalized()
 	b, err := json.Marshal(v)
 	if err != nil {
 		return Attestation{}, fmt.Errorf("verdict: %w", err)

@@ -72,6 +72,12 @@ func TestHostileInput(t *testing.T) {
 			"compose.yaml": "include:\n  - sub/compose.yaml\n", "sub/compose.yaml": "services:\n  a:\n    image: x:1\n",
 			"sub/.env": strings.Repeat("A=1\n", DefaultMaxFileSize/4+1),
 		}, Options{}, "sub/.env", "limit"},
+		{"extends from a device", map[string]string{"compose.yaml": "services:\n  a:\n    image: x:1\n    extends:\n      file: /dev/zero\n      service: b\n"},
+			Options{}, "/dev/zero", "regular"},
+		{"include of a device", map[string]string{"compose.yaml": "include:\n  - /dev/zero\nservices:\n  a:\n    image: x:1\n"},
+			Options{}, "/dev/zero", "regular"},
+		{"env file that is a device", map[string]string{"compose.yaml": "services:\n  a:\n    image: x:1\n"},
+			Options{EnvFiles: []string{"/dev/zero"}}, "/dev/zero", "regular"},
 		{"file over a set limit", map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx:1.27\n"},
 			Options{MaxFileSize: 10}, "compose.yaml", "limit"},
 		{"invalid YAML", map[string]string{"compose.yaml": "services:\n  web: [\n    image: nginx\n"}, Options{}, "compose.yaml", "YAML"},
@@ -160,6 +166,16 @@ func TestAliasesWithinBudget(t *testing.T) {
 		fmt.Fprintf(&b, "  s%d:\n    <<: *common\n", i)
 	}
 	dir := writeProject(t, map[string]string{"compose.yaml": b.String()})
+	if _, err := Lint(context.Background(), Options{ProjectDir: dir}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestServiceFilesNotRead checks that a service's env_file and label_file,
+// which no rule reads, are not read at all (compose-go would read a device
+// whole).
+func TestServiceFilesNotRead(t *testing.T) {
+	dir := writeProject(t, map[string]string{"compose.yaml": "services:\n  a:\n    image: x:1\n    env_file: /dev/zero\n    label_file: /dev/zero\n"})
 	if _, err := Lint(context.Background(), Options{ProjectDir: dir}); err != nil {
 		t.Fatal(err)
 	}

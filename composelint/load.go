@@ -120,6 +120,10 @@ func loadProject(ctx context.Context, details types.ConfigDetails, name string, 
 		o.Profiles = profiles
 		o.ResourceLoaders = nil
 		o.Interpolate.Substitute = substitute
+		// env_file and label_file are read by no rule, and compose-go
+		// would read them whole, whatever they are (/dev/zero).
+		o.SkipResolveEnvironment = true
+		o.SkipResolveLabels = true
 	})
 }
 

@@ -144,8 +144,11 @@ func (s *sources) addIncludes(f *srcFile, root *yaml.Node, workDir string, env t
 				return err
 			}
 			p = absIn(workDir, interpolate(p, env))
-			if !exists(p) {
-				return nil // compose-go reports it
+			if _, err := s.file(p); err != nil {
+				if errors.Is(err, fs.ErrNotExist) {
+					return nil // compose-go reports it
+				}
+				return err
 			}
 			abs = append(abs, p)
 		}
@@ -232,10 +235,10 @@ func (s *sources) chain(f *srcFile, services *yaml.Node, name, dir string, env t
 			return nil, err
 		}
 		p := absIn(dir, interpolate(file, env))
-		if !exists(p) {
+		bf, ferr := s.file(p)
+		if errors.Is(ferr, fs.ErrNotExist) {
 			return []def{own}, nil // compose-go reports it
 		}
-		bf, ferr := s.file(p)
 		if ferr != nil {
 			return nil, ferr
 		}

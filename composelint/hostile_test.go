@@ -78,6 +78,9 @@ func TestHostileInput(t *testing.T) {
 			Options{}, "/dev/zero", "regular"},
 		{"env file that is a device", map[string]string{"compose.yaml": "services:\n  a:\n    image: x:1\n"},
 			Options{EnvFiles: []string{"/dev/zero"}}, "/dev/zero", "regular"},
+		{"included project's .env is a device", map[string]string{
+			"compose.yaml": "include:\n  - sub/compose.yaml\n", "sub/compose.yaml": "services:\n  a:\n    image: x:1\n",
+		}, Options{}, "sub/.env", "regular"},
 		{"file over a set limit", map[string]string{"compose.yaml": "services:\n  web:\n    image: nginx:1.27\n"},
 			Options{MaxFileSize: 10}, "compose.yaml", "limit"},
 		{"invalid YAML", map[string]string{"compose.yaml": "services:\n  web: [\n    image: nginx\n"}, Options{}, "compose.yaml", "YAML"},
@@ -112,6 +115,11 @@ func TestHostileInput(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := writeProject(t, tc.files)
+			if tc.name == "included project's .env is a device" {
+				if err := os.Symlink("/dev/zero", filepath.Join(dir, "sub", ".env")); err != nil {
+					t.Skip(err)
+				}
+			}
 			opts := tc.opts
 			opts.ProjectDir, opts.Root = dir, dir
 			results, err := Lint(context.Background(), opts)

@@ -160,8 +160,8 @@ func (s *sources) addIncludes(f *srcFile, root *yaml.Node, workDir string, env t
 			dir = absIn(workDir, projectDir)
 		}
 		incEnv := env.Clone()
-		if len(envFiles) == 0 && exists(filepath.Join(dir, ".env")) {
-			envFiles = []string{filepath.Join(dir, ".env")}
+		if st, err := os.Stat(filepath.Join(dir, ".env")); len(envFiles) == 0 && err == nil && !st.IsDir() {
+			envFiles = []string{filepath.Join(dir, ".env")} // as compose-go picks it
 		}
 		for i, ef := range envFiles {
 			envFiles[i] = absIn(workDir, interpolate(ef, env))

@@ -58,6 +58,7 @@ Exit codes: 0 passed, 1 policy failed, 2 could not decide.`,
 
 	root.AddCommand(newVersionCmd(), newRulesCmd(), newGateCmd(g), newInitCmd(), newBaselineCmd(g))
 	root.AddCommand(newSignCmd(), newVerifyCmd(), newKeygenCmd())
+	root.AddCommand(newHookCmd())
 
 	lint := newLintCmd()
 	// Each linter adds its command here.

@@ -8,6 +8,7 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/asn1"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
@@ -149,12 +150,13 @@ func TestTokenSubject(t *testing.T) {
 
 // fakeFulcio issues a certificate for the posted key after checking the
 // bearer token and the proof of possession, like Fulcio's legacy API.
-func fakeFulcio(t *testing.T, token, subject string) *httptest.Server {
+func fakeFulcio(t *testing.T, token, subject string) (*httptest.Server, *x509.Certificate) {
 	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "fake fulcio"},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), IsCA: true,
 		BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
 	caDER, _ := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
+	ca, _ := x509.ParseCertificate(caDER)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/api/v1/signingCert" || r.Header.Get("Authorization") != "Bearer "+token {
 			http.Error(w, "unauthorized", http.StatusUnauthorized)
@@ -180,7 +182,9 @@ func fakeFulcio(t *testing.T, token, subject string) *httptest.Server {
 		}
 		leaf := &x509.Certificate{SerialNumber: big.NewInt(2), NotBefore: time.Now(), NotAfter: time.Now().Add(10 * time.Minute),
 			EmailAddresses: []string{subject}, KeyUsage: x509.KeyUsageDigitalSignature,
-			ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning}}
+			ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning},
+			// Fulcio's OIDC issuer extension (1.3.6.1.4.1.57264.1.1).
+			ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 57264, 1, 1}, Value: []byte(fakeIssuer)}}}
 		der, err := x509.CreateCertificate(rand.Reader, leaf, caTmpl, pub, caKey)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
@@ -192,12 +196,14 @@ func fakeFulcio(t *testing.T, token, subject string) *httptest.Server {
 		_ = pem.Encode(w, &pem.Block{Type: "CERTIFICATE", Bytes: caDER})
 	}))
 	t.Cleanup(srv.Close)
-	return srv
+	return srv, ca
 }
+
+const fakeIssuer = "https://issuer.test"
 
 func TestFulcioCertificate(t *testing.T) {
 	token := fakeJWT(map[string]any{"email": "dev@example.com", "email_verified": true})
-	srv := fakeFulcio(t, token, "dev@example.com")
+	srv, _ := fakeFulcio(t, token, "dev@example.com")
 	priv, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	sv, _ := signature.LoadECDSASignerVerifier(priv, crypto.SHA256)
 	cert, chain, err := fulcioCertificate(sv, token, srv.URL)

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/sigstore/cosign/v2/pkg/cosign"
 	ociremote "github.com/sigstore/cosign/v2/pkg/oci/remote"
+	"github.com/sigstore/sigstore-go/pkg/root"
 )
 
 // VerifyOptions configure Verify. Exactly one of Key or Identity is needed.
@@ -22,6 +23,14 @@ type VerifyOptions struct {
 	// IgnoreTlog skips the transparency log check, for key-based
 	// signatures made without a tlog upload. Verification is then offline.
 	IgnoreTlog bool
+	// TrustedRoot is a Sigstore trusted_root.json (Fulcio CAs, Rekor and CT
+	// log keys) for a private Sigstore or an air-gapped check. Empty means
+	// the public-good root, fetched through TUF.
+	TrustedRoot string
+	// IgnoreSCT skips the certificate transparency check of keyless
+	// certificates, for a private Fulcio without a CT log. Key-based
+	// checks never need one.
+	IgnoreSCT bool
 	// Registry says how to reach the registry.
 	Registry Registry
 	// RequirePredicates are predicate types that must each have at least
@@ -154,8 +163,8 @@ func checkOpts(ctx context.Context, o *VerifyOptions, ropts []ociremote.Option) 
 		IgnoreTlog:         o.IgnoreTlog,
 		Offline:            true,
 	}
+	co.IgnoreSCT = o.Key != "" || o.IgnoreSCT
 	if o.Key != "" {
-		co.IgnoreSCT = true
 		v, err := loadPublic(ctx, o.Key)
 		if err != nil {
 			return nil, err
@@ -168,13 +177,30 @@ func checkOpts(ctx context.Context, o *VerifyOptions, ropts []ociremote.Option) 
 		}}
 	}
 	if !o.IgnoreTlog {
-		tm, err := cosign.TrustedRoot()
+		tm, err := trustedRoot(o.TrustedRoot)
 		if err != nil {
-			return nil, fmt.Errorf("loading the Sigstore trusted root (needed to check the transparency log): %w", err)
+			return nil, err
 		}
 		co.TrustedMaterial = tm
 	}
 	return co, nil
+}
+
+// trustedRoot loads a trusted_root.json, or the public-good one via TUF.
+func trustedRoot(path string) (root.TrustedMaterial, error) {
+	if path != "" {
+		tr, err := root.NewTrustedRootFromPath(path)
+		if err != nil {
+			return nil, fmt.Errorf("trusted root %s: %s", path, oneLine(err.Error()))
+		}
+		return tr, nil
+	}
+	tm, err := cosign.TrustedRoot()
+	if err != nil {
+		return nil, fmt.Errorf("loading the public-good Sigstore trusted root through TUF (needed to check the transparency log; "+
+			"offline, pass a trusted root file): %s", oneLine(err.Error()))
+	}
+	return tm, nil
 }
 
 // classify turns cosign's verification failures into a *NotVerifiedError;

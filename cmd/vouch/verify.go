@@ -14,6 +14,8 @@ type verifyOptions struct {
 	Key            string
 	Identity       sign.Identity
 	IgnoreTlog     bool
+	IgnoreSCT      bool
+	TrustedRoot    string
 	RequireVerdict bool
 	Require        []string
 	Registry       registryFlags
@@ -41,6 +43,8 @@ Exit codes: 0 verified, 1 not verified, 2 could not decide.`,
 	fs.StringVar(&o.Identity.Issuer, "certificate-oidc-issuer", "", "keyless: expected OIDC issuer")
 	fs.StringVar(&o.Identity.IssuerRegexp, "certificate-oidc-issuer-regexp", "", "keyless: expected OIDC issuer, as a regexp")
 	fs.BoolVar(&o.IgnoreTlog, "insecure-ignore-tlog", false, "do not require a transparency log entry (key-based signatures made with --tlog-upload=false)")
+	fs.BoolVar(&o.IgnoreSCT, "insecure-ignore-sct", false, "keyless: do not require a certificate transparency proof (private Fulcio without a CT log)")
+	fs.StringVar(&o.TrustedRoot, "trusted-root", "", "Sigstore trusted_root.json (private Sigstore, or offline); default: the public-good root via TUF")
 	fs.BoolVar(&o.RequireVerdict, "require-verdict", false, "require a verified vouch verdict that says passed")
 	fs.StringArrayVar(&o.Require, "require-attestation", nil, "require a verified attestation of this predicate type; repeatable")
 	o.Registry.addFlags(fs)
@@ -52,6 +56,8 @@ func runVerify(cmd *cobra.Command, image string, o *verifyOptions) error {
 		Key:               o.Key,
 		Identity:          o.Identity,
 		IgnoreTlog:        o.IgnoreTlog,
+		IgnoreSCT:         o.IgnoreSCT,
+		TrustedRoot:       o.TrustedRoot,
 		Registry:          o.Registry.registry(),
 		RequirePredicates: o.Require,
 		RequireVerdict:    o.RequireVerdict,

@@ -126,6 +126,9 @@ var ruleSensitiveCopy = rule{
 		Fix:  "Pass secrets with `RUN --mount=type=secret`, add the files to .dockerignore, and copy only what the image needs.",
 		Bad:  "FROM node:22-alpine\nCOPY .env /app/.env\nCOPY id_rsa /root/.ssh/id_rsa",
 		Good: "FROM node:22-alpine\nCOPY package.json server.js /app/\nRUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci",
+		Aliases: []finding.Alias{
+			{Tool: "trivy", ID: "DS-0031"}, {Tool: "trivy", ID: "AVD-DS-0031"},
+		},
 	},
 	check: func(f *file, r *reporter) {
 		for _, in := range f.lintedInstrs("copy", "add") {

@@ -5,7 +5,9 @@ import (
 	"io"
 	"io/fs"
 	"path/filepath"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/vouch-dev/vouch/finding"
 )
@@ -50,25 +52,49 @@ func Find(root string) ([]string, error) {
 }
 
 // LintPaths lints every argument: a file, a directory searched with Find,
-// or "-" for stdin. It returns one result per file; a file or directory
-// that cannot be linted gives a result with its Error set, and the others
-// are still linted.
+// or "-" for stdin. It returns one result per file, in argument and then
+// lexical order; a file or directory that cannot be linted gives a result
+// with its Error set, and the others are still linted. Files are linted in
+// parallel, one worker per CPU.
 func LintPaths(args []string, stdin io.Reader, cfg Config) []finding.Result {
-	var results []finding.Result
+	type job struct {
+		path string // "" when res is already final
+		res  finding.Result
+	}
+	var jobs []job
 	for _, arg := range args {
 		if arg == "-" {
 			res, _ := LintReader("-", stdin, cfg)
-			results = append(results, res)
+			jobs = append(jobs, job{res: res})
 			continue
 		}
 		paths, err := Find(arg)
 		if err != nil {
-			results = append(results, errResult(filepath.ToSlash(arg), err))
+			jobs = append(jobs, job{res: errResult(filepath.ToSlash(arg), err)})
 		}
 		for _, p := range paths {
-			res, _ := LintFile(filepath.ToSlash(p), cfg)
-			results = append(results, res)
+			jobs = append(jobs, job{path: filepath.ToSlash(p)})
 		}
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Go(func() {
+			for i := range next {
+				jobs[i].res, _ = LintFile(jobs[i].path, cfg)
+			}
+		})
+	}
+	for i := range jobs {
+		if jobs[i].path != "" {
+			next <- i
+		}
+	}
+	close(next)
+	wg.Wait()
+	results := make([]finding.Result, len(jobs))
+	for i := range jobs {
+		results[i] = jobs[i].res
 	}
 	return results
 }

@@ -51,8 +51,8 @@ timed vouch bin/vouch lint dockerfile "$work/corpus" --format json --fail-on cri
 timed trivy "$trivy" config --skip-check-update --cache-dir "$work/trivy-cache" --quiet \
 	--format json --exit-code 0 "$work/corpus"
 
-vf=$(grep -o '"ruleId"' "$work/vouch.out" | wc -l)
-tf=$(grep -o '"AVDID"' "$work/trivy.out" | wc -l)
+vf=$(grep -c '"ruleId"' "$work/vouch.out" || true)
+tf=$(grep -c '"ID": "DS-' "$work/trivy.out" || true)
 read -r vw vu vs vm <"$work/vouch.time"
 read -r tw tu ts tm <"$work/trivy.time"
 vc=$(echo "$vu + $vs" | bc -l)

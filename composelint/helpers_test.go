@@ -1,6 +1,10 @@
 package composelint
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/vouch-dev/vouch/finding"
+)
 
 func TestIsRootUser(t *testing.T) {
 	for u, want := range map[string]bool{
@@ -89,6 +93,23 @@ func TestRedactLine(t *testing.T) {
 	} {
 		if got := redactLine(in); got != want {
 			t.Errorf("redactLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestUserSeverity: a user that is root is a decision and fails a default
+// (high) policy; a missing user only warns, as the image may set one.
+func TestUserSeverity(t *testing.T) {
+	for doc, want := range map[string]finding.Severity{
+		"services:\n  a:\n    image: x:1\n    user: root\n":       finding.High,
+		"services:\n  a:\n    image: x:1\n    user: \"0:0\"\n":    finding.High,
+		"services:\n  a:\n    image: x:1\n    user: ${U:-root}\n": finding.High,
+		"services:\n  a:\n    image: x:1\n":                       finding.Medium,
+	} {
+		dir := writeProject(t, map[string]string{"compose.yaml": doc})
+		fs := byRule(lintDir(t, dir, Options{}), "VCH-DC-001")
+		if len(fs) != 1 || fs[0].Severity != want {
+			t.Errorf("%q: %+v, want one finding of severity %s", doc, fs, want)
 		}
 	}
 }

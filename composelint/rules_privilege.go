@@ -17,7 +17,8 @@ var ruleUser = &rule{
 		Rationale: "Without `user`, the container runs as the image's user, which is root for most images. " +
 			"A process running as root inside the container is root on the host if it escapes, and can " +
 			"write anywhere in the container's filesystem. `root`, `0` and `0:<group>` are root, also when " +
-			"they come from a variable such as `${APP_USER:-root}`.",
+			"they come from a variable such as `${APP_USER:-root}`. A `user` that is root is reported as high; " +
+			"a missing `user` as medium, since the image may set another.",
 		Fix: "Set `user:` to an unprivileged numeric uid and gid, for example `user: \"10001:10001\"`, " +
 			"and make sure the image's files are readable by that user.",
 		Bad:  "services:\n  web:\n    image: nginx:1.27\n    user: root\n",
@@ -29,7 +30,11 @@ var ruleUser = &rule{
 			return []issue{at("user is not set: the container runs as the image's user, root unless the image sets another", "user")}
 		}
 		if isRootUser(u) {
-			return []issue{at(fmt.Sprintf("user is root (%q)", u), "user")}
+			// Saying root is a decision, not an omission: it fails a
+			// default (high) policy, where a missing user only warns.
+			is := at(fmt.Sprintf("user is root (%q)", u), "user")
+			is.severity = finding.High
+			return []issue{is}
 		}
 		return nil
 	},

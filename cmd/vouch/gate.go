@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
@@ -105,6 +106,9 @@ func runGate(cmd *cobra.Command, g *globalOptions, o *gateOptions, paths []strin
 	if !o.Output.Quiet {
 		opts.Progress = progressPrinter(cmd.ErrOrStderr())
 	}
+	// compose-go warns through logrus (an obsolete `version:`); the
+	// findings are the report.
+	logrus.SetLevel(logrus.ErrorLevel)
 	out, err := gate.Run(cmd.Context(), opts)
 	if err != nil {
 		return err

@@ -24,7 +24,10 @@ func TestMain(m *testing.M) {
 // with its exit codes and its reports.
 func TestScripts(t *testing.T) {
 	repo, shared := testutil.RepoRoot(t), testutil.SharedDir(t)
-	multitool = func() string { return testutil.Tool(t, "Sarif.Multitool", "VOUCH_SARIF_MULTITOOL") }
+	multitool = testutil.ToolPath("Sarif.Multitool", "VOUCH_SARIF_MULTITOOL")
+	if multitool == "" && os.Getenv("CI") != "" {
+		t.Fatal("Sarif.Multitool not found (set VOUCH_SARIF_MULTITOOL); make test installs it")
+	}
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
@@ -83,8 +86,9 @@ func validateJSON(ts *testscript.TestScript, neg bool, args []string) {
 	checkNeg(ts, neg, err)
 }
 
-// multitool finds the SARIF Multitool for the running test.
-var multitool func() string
+// multitool is the SARIF Multitool, or "" when it is not installed (then
+// sarif-valid only logs; under CI its absence fails TestScripts).
+var multitool string
 
 // sarifValid runs the SARIF Multitool's Gh;Sarif rules over a file: zero
 // results, errors or warnings.
@@ -92,7 +96,11 @@ func sarifValid(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 1 {
 		ts.Fatalf("usage: sarif-valid FILE")
 	}
-	checkNeg(ts, neg, testutil.CheckSARIF(multitool(), []byte(ts.ReadFile(args[0]))))
+	if multitool == "" {
+		ts.Logf("sarif-valid: Sarif.Multitool not installed; not checked")
+		return
+	}
+	checkNeg(ts, neg, testutil.CheckSARIF(multitool, []byte(ts.ReadFile(args[0]))))
 }
 
 func checkNeg(ts *testscript.TestScript, neg bool, err error) {

@@ -87,15 +87,24 @@ func diff(want, got []byte) string {
 // missing, except under CI, where a missing tool is a failure.
 func Tool(t testing.TB, name, env string) string {
 	t.Helper()
-	if p := os.Getenv(env); p != "" {
-		return p
-	}
-	if p, err := exec.LookPath(name); err == nil {
+	if p := ToolPath(name, env); p != "" {
 		return p
 	}
 	if os.Getenv("CI") != "" {
 		t.Fatalf("%s not found (set %s or put it on PATH); .ci/run installs it", name, env)
 	}
 	t.Skipf("%s not found (set %s or put it on PATH)", name, env)
+	return ""
+}
+
+// ToolPath is where the tool is (the environment variable env, else PATH),
+// or "" when it is missing.
+func ToolPath(name, env string) string {
+	if p := os.Getenv(env); p != "" {
+		return p
+	}
+	if p, err := exec.LookPath(name); err == nil {
+		return p
+	}
 	return ""
 }

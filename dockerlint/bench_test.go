@@ -1,7 +1,11 @@
 package dockerlint
 
 import (
+	"bytes"
 	"testing"
+
+	"github.com/moby/buildkit/frontend/dockerfile/instructions"
+	"github.com/moby/buildkit/frontend/dockerfile/parser"
 
 	"github.com/vouch-dev/vouch/bench/dockerlint/corpus"
 )
@@ -39,5 +43,23 @@ func TestCorpusLints(t *testing.T) {
 	}
 	if len(seen) < 15 {
 		t.Errorf("corpus exercises only %d rules", len(seen))
+	}
+}
+
+// BenchmarkParse is the floor under BenchmarkLint: BuildKit's parser and
+// instruction parsing alone, on the same files.
+func BenchmarkParse(b *testing.B) {
+	files := corpus.Generate(300, 1)
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		res, err := parser.Parse(bytes.NewReader(files[i%len(files)]))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, n := range res.AST.Children {
+			if _, err := instructions.ParseInstruction(n); err != nil {
+				b.Fatal(err)
+			}
+		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 // file is a parsed Dockerfile with its build semantics worked out.
 type file struct {
 	path   string
+	src    string   // the source, without a byte order mark
 	lines  []string // source lines, without line ends; lines[0] is line 1
 	lex    *shell.Lex
 	global vars // global ARGs with a value, for FROM
@@ -159,7 +160,8 @@ func parseFile(path string, src []byte, target string) (*file, error) {
 	if err != nil {
 		return nil, inputErr(path, ErrParse, "%s", parseMessage(err, 0))
 	}
-	f := &file{path: path, lines: splitLines(src), lex: shell.NewLex(res.EscapeToken), global: vars{}}
+	text := string(bytes.TrimPrefix(src, bom))
+	f := &file{path: path, src: text, lines: splitLines(text), lex: shell.NewLex(res.EscapeToken), global: vars{}}
 	var cur *stage
 	for _, n := range res.AST.Children {
 		cmd, err := instructions.ParseInstruction(n)
@@ -212,9 +214,8 @@ func parseMessage(err error, line int) string {
 	return msg
 }
 
-func splitLines(src []byte) []string {
-	src = bytes.TrimPrefix(src, bom)
-	lines := strings.Split(string(src), "\n")
+func splitLines(src string) []string {
+	lines := strings.Split(src, "\n")
 	for i, l := range lines {
 		lines[i] = strings.TrimSuffix(l, "\r")
 	}

@@ -152,34 +152,51 @@ var ruleSecretArg = rule{
 // secretPatterns match values that are credentials whatever they are
 // called. A pattern runs only on text that holds all of its hints.
 var secretPatterns = []struct {
-	what  string
-	hints []string // any one of the first group must be present
-	re    *regexp.Regexp
+	what      string
+	hints     []string // the expression runs on lines holding one of these
+	re        *regexp.Regexp
+	multiline bool // runs on the whole text
 }{
-	{"an AWS access key id", []string{"AKIA", "ASIA"}, regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`)},
-	{"a GitHub token", []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"}, regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{50,})\b`)},
-	{"a GitLab token", []string{"glpat-"}, regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}`)},
-	{"a Slack token", []string{"xoxb-", "xoxa-", "xoxp-", "xoxr-", "xoxs-"}, regexp.MustCompile(`\bxox[baprs]-[A-Za-z0-9-]{10,}`)},
-	{"a Stripe live key", []string{"k_live_"}, regexp.MustCompile(`\b[sr]k_live_[A-Za-z0-9]{20,}`)},
-	{"a Google API key", []string{"AIza"}, regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`)},
-	{"an npm token", []string{"npm_"}, regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`)},
-	{"a private key", []string{"PRIVATE KEY-----"}, regexp.MustCompile(`-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----(?:[^-]*-----END (?:[A-Z]+ )?PRIVATE KEY-----)?`)},
+	{"an AWS access key id", []string{"AKIA", "ASIA"}, regexp.MustCompile(`\b(?:AKIA|ASIA)[0-9A-Z]{16}\b`), false},
+	{"a GitHub token", []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"}, regexp.MustCompile(`\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{50,})\b`), false},
+	{"a GitLab token", []string{"glpat-"}, regexp.MustCompile(`\bglpat-[A-Za-z0-9_-]{20,}`), false},
+	{"a Slack token", []string{"xoxb-", "xoxa-", "xoxp-", "xoxr-", "xoxs-"}, regexp.MustCompile(`\bxox[baprs]-[A-Za-z0-9-]{10,}`), false},
+	{"a Stripe live key", []string{"k_live_"}, regexp.MustCompile(`\b[sr]k_live_[A-Za-z0-9]{20,}`), false},
+	{"a Google API key", []string{"AIza"}, regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`), false},
+	{"an npm token", []string{"npm_"}, regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`), false},
+	{"a private key", []string{"PRIVATE KEY-----"}, regexp.MustCompile(`-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----(?:[^-]*-----END (?:[A-Z]+ )?PRIVATE KEY-----)?`), true},
 }
 
 func findSecrets(text string, fn func(what, match string)) {
 	for _, p := range secretPatterns {
-		hint := false
-		for _, h := range p.hints {
-			if strings.Contains(text, h) {
-				hint = true
-				break
+		if p.multiline {
+			if strings.Contains(text, p.hints[0]) {
+				for _, m := range p.re.FindAllString(text, -1) {
+					fn(p.what, m)
+				}
 			}
-		}
-		if !hint {
 			continue
 		}
-		for _, m := range p.re.FindAllString(text, -1) {
-			fn(p.what, m)
+		// Run the expression only on the lines that hold a hint.
+		for _, h := range p.hints {
+			for off := 0; off < len(text); {
+				i := strings.Index(text[off:], h)
+				if i < 0 {
+					break
+				}
+				i += off
+				start := strings.LastIndexByte(text[:i], '\n') + 1
+				end := strings.IndexByte(text[i:], '\n')
+				if end < 0 {
+					end = len(text)
+				} else {
+					end += i
+				}
+				for _, m := range p.re.FindAllString(text[start:end], -1) {
+					fn(p.what, m)
+				}
+				off = end + 1
+			}
 		}
 	}
 	urlPasswords(text, func(userinfo string) { fn("a password in a URL", userinfo) })
@@ -254,7 +271,7 @@ type redactor struct {
 
 func newRedactor(f *file) *redactor {
 	rd := &redactor{}
-	findSecrets(strings.Join(f.lines, "\n"), func(_, m string) {
+	findSecrets(f.src, func(_, m string) {
 		rd.values = append(rd.values, m)
 		rd.patternHits++
 	})

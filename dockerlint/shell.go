@@ -2,6 +2,7 @@ package dockerlint
 
 import (
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/moby/buildkit/frontend/dockerfile/instructions"
@@ -93,10 +94,12 @@ func (in *instr) runOf() *runInfo {
 	}
 	c := in.cmd.(*instructions.RunCommand)
 	// Mount options other than from= are parsed only with an expander.
-	_ = c.Expand(func(w string) (string, error) {
-		v, _ := in.expand(in.file, w)
-		return v, nil
-	})
+	if slices.ContainsFunc(in.node.Flags, func(fl string) bool { return strings.HasPrefix(fl, "--mount") }) {
+		_ = c.Expand(func(w string) (string, error) {
+			v, _ := in.expand(in.file, w)
+			return v, nil
+		})
+	}
 	ri := &runInfo{
 		mounts:    instructions.GetMounts(c),
 		network:   instructions.GetNetwork(c),

@@ -150,3 +150,27 @@ func TestSecretName(t *testing.T) {
 		}
 	}
 }
+
+func TestPrivateKeyRedacted(t *testing.T) {
+	src := "FROM alpine:3.20" + pin + "\nCOPY <<EOF /root/.ssh/id_rsa\n-----BEGIN RSA PRIVATE KEY-----\n" +
+		"MIIEowIBAAKCAQEAsecretbody\nabcdefsecretbody2\n-----END RSA PRIVATE KEY-----\nEOF\nUSER app\n"
+	res, err := Lint("Dockerfile", []byte(src), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range res.Findings {
+		if f.RuleID == "VCH-DF-019" {
+			found = true
+			if f.Location.StartLine != 2 || f.Location.EndLine != 7 {
+				t.Errorf("lines %d-%d", f.Location.StartLine, f.Location.EndLine)
+			}
+		}
+		if strings.Contains(f.Location.Snippet, "secretbody") {
+			t.Errorf("%s snippet leaks the key: %q", f.RuleID, f.Location.Snippet)
+		}
+	}
+	if !found {
+		t.Error("private key not reported")
+	}
+}

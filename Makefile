@@ -11,11 +11,16 @@ build:
 	go build -o bin/vouch ./cmd/vouch
 
 # tools installs what the tests need on a fresh Debian machine: the
-# registry server and Redis (real servers on loopback) and Microsoft's SARIF
-# Multitool (a self-contained binary from npm).
-tools: $(MULTITOOL)
+# registry server and Redis (real servers on loopback), Microsoft's SARIF
+# Multitool (a self-contained binary from npm) and upstream cosign (the
+# interoperability tests sign with one and verify with the other).
+COSIGN := $(shell go env GOPATH)/bin/cosign
+tools: $(MULTITOOL) $(COSIGN)
 	@command -v docker-registry >/dev/null && command -v redis-server >/dev/null || { \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-registry redis-server >/dev/null; }
+
+$(COSIGN):
+	go install github.com/sigstore/cosign/v2/cmd/cosign@v2.6.5
 
 $(MULTITOOL):
 	npm install --silent --no-audit --no-fund --prefix $(TOOLS_DIR) @microsoft/sarif-multitool-linux@5.7.0
@@ -33,4 +38,9 @@ fmt-check:
 # fuzz runs each fuzz target briefly (FUZZTIME each).
 FUZZTIME ?= 15s
 fuzz:
-	go test ./config -run '^$$' -fuzz FuzzParse -fuzztime $(FUZZTIME)
+	go test ./config -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME)
+	go test ./dockerlint -run '^$$' -fuzz '^FuzzLint$$' -fuzztime $(FUZZTIME)
+	go test ./dockerlint -run '^$$' -fuzz '^FuzzParseScript$$' -fuzztime $(FUZZTIME)
+	go test ./composelint -run '^$$' -fuzz '^FuzzLint$$' -fuzztime $(FUZZTIME)
+	go test ./sign -run '^$$' -fuzz '^FuzzTokenSubject$$' -fuzztime $(FUZZTIME)
+	go test ./sign -run '^$$' -fuzz '^FuzzAttestationInputs$$' -fuzztime $(FUZZTIME)

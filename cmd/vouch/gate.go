@@ -170,7 +170,7 @@ func progressPrinter(w io.Writer) func(gate.Stage) {
 		if s.Err != nil {
 			status = "error"
 		}
-		d := s.Duration.Round(time.Millisecond)
+		d := s.Duration.Round(100 * time.Microsecond)
 		if tty {
 			fmt.Fprintf(w, "\r\x1b[K  %-5s %s (%s)\n", status, s.Name, d)
 			return

@@ -141,7 +141,7 @@ var ruleNoHealthcheck = rule{
 	},
 	check: func(f *file, r *reporter) {
 		if len(f.chainInstrs("healthcheck")) == 0 {
-			r.add(f.final.from, "", fmt.Sprintf("the final %s has no HEALTHCHECK", f.final.label()))
+			r.add(f.final.from, "", "the final stage has no HEALTHCHECK")
 		}
 	},
 }

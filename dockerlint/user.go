@@ -64,9 +64,9 @@ func checkNoUser(f *file, r *reporter) {
 	if root.resolved && root.base != "" {
 		image = root.base
 	}
-	msg := fmt.Sprintf("the final %s never sets USER and runs as the user of %s", f.final.label(), image)
+	msg := "the final stage never sets USER and runs as the user of " + image
 	if root.scratch {
-		msg = fmt.Sprintf("the final %s is FROM scratch and never sets USER: it runs as root", f.final.label())
+		msg = "the final stage is FROM scratch and never sets USER: it runs as root"
 	}
 	r.add(f.final.from, "", msg)
 }

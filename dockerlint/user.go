@@ -2,6 +2,7 @@ package dockerlint
 
 import (
 	"fmt"
+	"path"
 
 	"github.com/vouch-dev/vouch/finding"
 )
@@ -91,8 +92,11 @@ var ruleSudo = rule{
 			found := false
 			for _, p := range in.runOf().pipelines {
 				for _, c := range p {
-					if c.name() == "sudo" {
-						found = true
+					// sudo is a runner: it may come after env or exec.
+					for _, w := range c[:len(c)-len(c.unwrap())] {
+						if path.Base(w) == "sudo" {
+							found = true
+						}
 					}
 				}
 			}

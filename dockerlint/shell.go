@@ -150,13 +150,7 @@ func parseScript(s string) [][]argv {
 			}
 			i += 2
 		case c == '\'':
-			j := strings.IndexByte(s[i+1:], '\'')
-			if j < 0 {
-				j = len(s) - i - 1
-			}
-			sp.word.WriteString(s[i+1 : i+1+j])
-			sp.inWord = true
-			i += j + 2
+			i = sp.until(s, i, '\'', false)
 		case c == '"':
 			i = sp.doubleQuoted(s, i+1)
 		case c == '$' && i+1 < len(s) && s[i+1] == '(', c == '<' && i+1 < len(s) && s[i+1] == '(':
@@ -165,13 +159,7 @@ func parseScript(s string) [][]argv {
 			sp.inWord = true
 			i = j
 		case c == '`':
-			j := strings.IndexByte(s[i+1:], '`')
-			if j < 0 {
-				j = len(s) - i - 1
-			}
-			sp.word.WriteString(s[i : i+j+min(2, len(s)-i-j)])
-			sp.inWord = true
-			i += j + 2
+			i = sp.until(s, i, '`', true)
 		case c == ' ' || c == '\t' || c == '\r':
 			sp.endWord()
 			i++
@@ -210,6 +198,23 @@ type scriptParser struct {
 	cmd      argv
 	pipe     []argv
 	out      [][]argv
+}
+
+// until adds to the word the text from s[i], an opening quote, to its
+// closing one (or the end), with the quotes when keep is set, and returns
+// the index after it.
+func (sp *scriptParser) until(s string, i int, quote byte, keep bool) int {
+	end := len(s)
+	if j := strings.IndexByte(s[i+1:], quote); j >= 0 {
+		end = i + 1 + j
+	}
+	if keep {
+		sp.word.WriteString(s[i:min(end+1, len(s))])
+	} else {
+		sp.word.WriteString(s[i+1 : end])
+	}
+	sp.inWord = true
+	return end + 1
 }
 
 func (sp *scriptParser) doubleQuoted(s string, i int) int {

@@ -101,17 +101,24 @@ func secretNameRule(kind string) func(f *file, r *reporter) {
 				if !secretName(k) || kind == "env" && strings.Trim(v, `"' `) == "" {
 					return
 				}
-				how := "a literal value"
-				if kind == "arg" && strings.TrimSpace(v) == "" {
-					how = "a build argument"
-				} else if isReference(v) {
-					how = "a value from " + strings.Trim(v, `"' `)
-				}
-				msg := fmt.Sprintf("%s %s looks like a secret and is stored in the image with %s", strings.ToUpper(kind), k, how)
+				msg := secretMessage(kind, k, v)
 				r.add(in, k, msg)
 			})
 		}
 	}
+}
+
+func secretMessage(kind, name, value string) string {
+	v := strings.Trim(value, `"' `)
+	switch {
+	case kind == "arg" && v == "":
+		return "ARG " + name + " looks like a secret: build arguments are recorded in the image history and provenance"
+	case kind == "arg":
+		return "ARG " + name + " looks like a secret and has a default in the Dockerfile"
+	case isReference(v):
+		return "ENV " + name + " looks like a secret and copies " + v + " into the image configuration"
+	}
+	return "ENV " + name + " looks like a secret and is stored in the image configuration"
 }
 
 var ruleSecretEnv = rule{

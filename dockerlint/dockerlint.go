@@ -6,6 +6,20 @@
 // with BuildKit's shell lexer, the effective user of each stage and the final
 // stage (the last one, or Config.Target). Findings use the shared
 // finding model.
+//
+// Which stages a rule looks at follows from what ends up where:
+//
+//   - Rules about instructions (RUN, COPY, ADD, ENV, ARG, FROM) look at every
+//     stage, or, with a target, at the stages BuildKit builds for it (the
+//     target and what it is built FROM or copies and mounts from).
+//   - Rules about the image (USER, HEALTHCHECK, CMD, ENTRYPOINT, EXPOSE) and
+//     about what a layer leaves behind (apt lists, apk cache, recommended
+//     packages) look at the final stage and the stages it is built FROM:
+//     a builder stage's user or caches do not ship.
+//
+// A variable whose value the linter cannot know (an ARG without a default,
+// a build argument) is never guessed: a rule that needs its value stays
+// silent.
 package dockerlint
 
 import (

@@ -48,7 +48,7 @@ grep -q 'uses: \./' "$proj"/.github/workflows/*.yml || { echo "no example uses t
 (cd "$proj" && actionlint)
 
 echo "== action steps, GitLab job script, release names, pre-commit hooks, pre-push hook (go test)"
-go test -count=1 ./scripts/cicheck/ ./hook/
+VOUCH_INTEGRATIONS=1 go test -count=1 ./scripts/cicheck/ ./hook/
 
 echo "== vouch's own image: vouch lint"
 go build -o "$tmp/vouch" ./cmd/vouch

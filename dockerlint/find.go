@@ -73,7 +73,7 @@ func LintPaths(args []string, stdin io.Reader, cfg Config) []finding.Result {
 			jobs = append(jobs, job{res: errResult(filepath.ToSlash(arg), err)})
 		}
 		for _, p := range paths {
-			jobs = append(jobs, job{path: filepath.ToSlash(p)})
+			jobs = append(jobs, job{path: filepath.ToSlash(filepath.Clean(p))})
 		}
 	}
 	next := make(chan int)

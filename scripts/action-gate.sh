@@ -74,7 +74,13 @@ fi
 	echo "verdict=$verdict"
 	echo "exit-code=$code"
 	echo "report=$report"
-	if [ -n "${VOUCH_SARIF:-}" ] && [ -s "$VOUCH_SARIF" ]; then echo "sarif=$VOUCH_SARIF"; fi
+	# Absolute, so it holds whatever working-directory was.
+	if [ -n "${VOUCH_SARIF:-}" ] && [ -s "$VOUCH_SARIF" ]; then
+		case "$VOUCH_SARIF" in
+		/*) echo "sarif=$VOUCH_SARIF" ;;
+		*) echo "sarif=$PWD/$VOUCH_SARIF" ;;
+		esac
+	fi
 	echo "signed=$signed"
 	echo "signed-digest=${signed%% *}"
 } >> "$GITHUB_OUTPUT"

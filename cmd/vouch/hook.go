@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -34,7 +36,7 @@ cannot decide. It honours core.hooksPath and keeps an existing pre-push hook
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if command == "" {
-				command, _ = os.Executable()
+				command = hookCommand()
 			}
 			res, err := hook.Install(hook.InstallOptions{Command: command})
 			if err != nil {
@@ -80,6 +82,16 @@ cannot decide. It honours core.hooksPath and keeps an existing pre-push hook
 	}
 	cmd.AddCommand(install, uninstall, run)
 	return cmd
+}
+
+// hookCommand is this executable, unless it is a temporary one (go run):
+// then the hook runs vouch from PATH.
+func hookCommand() string {
+	self, err := os.Executable()
+	if err != nil || strings.Contains(filepath.ToSlash(self), "/go-build") {
+		return "vouch"
+	}
+	return self
 }
 
 func runHook(cmd *cobra.Command, args []string) error {

@@ -168,7 +168,7 @@ func TestActionMapsInputsToGateFlags(t *testing.T) {
 		"--output", "json=" + report, "--output", "sarif=out.sarif", "--output", "junit=vouch.xml", "--output", "markdown=summary.md",
 		"--verbose", "--no-fs-scan", "--", "deploy", "svc/compose.yaml", "src dir"})
 	for name, want := range map[string]string{
-		"verdict": "failed", "exit-code": "1", "sarif": "out.sarif", "report": report,
+		"verdict": "failed", "exit-code": "1", "sarif": filepath.Join(r.workspace, "out.sarif"), "report": report,
 		"signed-digest": "reg.example/app@sha256:1111",
 	} {
 		if got := r.output(name); got != want {
@@ -180,6 +180,10 @@ func TestActionMapsInputsToGateFlags(t *testing.T) {
 func TestActionLintOnlyDefaults(t *testing.T) {
 	r := newActionRun(t, true)
 	r.ctx.Inputs["lint-only"] = "true"
+	r.ctx.Inputs["working-directory"] = "app"
+	if err := os.MkdirAll(filepath.Join(r.workspace, "app"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	res := r.run()
 	if len(res) != 2 || res[1].Code != 0 {
 		t.Fatalf("steps: %+v", res)
@@ -188,6 +192,11 @@ func TestActionLintOnlyDefaults(t *testing.T) {
 	sameArgs(t, recorded(t, r.log), []string{"gate", "--lint-only", "--output", "json=" + report, "--output", "sarif=vouch.sarif"})
 	if r.output("verdict") != "passed" || r.output("signed-digest") != "" {
 		t.Errorf("outputs: verdict %q signed %q", r.output("verdict"), r.output("signed-digest"))
+	}
+	// The SARIF path holds outside the working directory (upload-sarif
+	// reads it from the workspace).
+	if got, want := r.output("sarif"), filepath.Join(r.workspace, "app", "vouch.sarif"); got != want {
+		t.Errorf("sarif output %q, want %q", got, want)
 	}
 }
 

@@ -288,6 +288,11 @@ func TestInstallHonoursHooksPath(t *testing.T) {
 	if want := filepath.Join(r.dir, ".githooks", Name); res.Path != want {
 		t.Fatalf("installed at %s, want %s", res.Path, want)
 	}
+	// git runs it from there.
+	r.commit("root", map[string]string{"vouch.yaml": policy, "compose.yaml": rootService})
+	if out, err := r.push("origin", "main"); err == nil || !strings.Contains(r.lintLog(), "lint") {
+		t.Errorf("the hook in core.hooksPath did not refuse the push (%v):\n%s", err, out)
+	}
 	// From a subdirectory too: a relative hooksPath is relative to the top.
 	sub := filepath.Join(r.dir, "a", "b")
 	if err := os.MkdirAll(sub, 0o755); err != nil {

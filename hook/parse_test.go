@@ -44,3 +44,22 @@ func TestParseUpdates(t *testing.T) {
 		})
 	}
 }
+
+// FuzzParseUpdates: any input parses or fails cleanly, and what parses
+// has shas of a real length.
+func FuzzParseUpdates(f *testing.F) {
+	f.Add("refs/heads/main 1111111111111111111111111111111111111111 refs/heads/main 0000000000000000000000000000000000000000\n")
+	f.Add("(delete) 0000000000000000000000000000000000000000 refs/heads/x 2222222222222222222222222222222222222222")
+	f.Add("a b c d\n\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		ups, err := ParseUpdates(strings.NewReader(in))
+		if err != nil {
+			return
+		}
+		for _, u := range ups {
+			if !hexSHA(u.LocalSHA) || !hexSHA(u.RemoteSHA) || u.LocalRef == "" || u.RemoteRef == "" {
+				t.Fatalf("parsed a bad update %+v from %q", u, in)
+			}
+		}
+	})
+}

@@ -26,6 +26,9 @@ type file struct {
 	// linted are the stages that rules look at: every stage, or, with a
 	// target, the stages the target is built from.
 	linted []*stage
+	// byKind indexes the instructions of the linted stages by kind, in
+	// file order; built on first use.
+	byKind map[string][]*instr
 	// chain is the final stage and the stages it is built FROM, root first:
 	// the instructions that make up the image configuration.
 	chain []*stage

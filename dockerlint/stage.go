@@ -152,6 +152,17 @@ func (f *file) chainInstrs(kind string) []*instr {
 // lintedInstrs lists the instructions of the linted stages with the given
 // kinds, in file order.
 func (f *file) lintedInstrs(kinds ...string) []*instr {
+	if len(kinds) == 1 {
+		if f.byKind == nil {
+			f.byKind = map[string][]*instr{}
+			for _, s := range f.linted {
+				for _, in := range s.instrs {
+					f.byKind[in.kind] = append(f.byKind[in.kind], in)
+				}
+			}
+		}
+		return f.byKind[kinds[0]]
+	}
 	var out []*instr
 	for _, s := range f.linted {
 		for _, in := range s.instrs {

@@ -3,6 +3,7 @@ package dockerlint
 import (
 	"go/parser"
 	"go/token"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -35,6 +36,18 @@ func TestDepcheck(t *testing.T) {
 			}
 			if !test && (p == "os/exec" || p == "log") {
 				t.Errorf("%s imports %s: the library does not print or run commands", name, p)
+			}
+		}
+		if test {
+			continue
+		}
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, bad := range []string{"fmt.Print", "os.Stdout", "os.Stderr", "os.Exit", "panic("} {
+			if strings.Contains(string(src), bad) {
+				t.Errorf("%s uses %s: the library returns errors and never prints or exits", name, bad)
 			}
 		}
 	}

@@ -44,3 +44,4 @@ fuzz:
 	go test ./composelint -run '^$$' -fuzz '^FuzzLint$$' -fuzztime $(FUZZTIME)
 	go test ./sign -run '^$$' -fuzz '^FuzzTokenSubject$$' -fuzztime $(FUZZTIME)
 	go test ./sign -run '^$$' -fuzz '^FuzzAttestationInputs$$' -fuzztime $(FUZZTIME)
+	go test ./hook -run '^$$' -fuzz '^FuzzParseUpdates$$' -fuzztime $(FUZZTIME)

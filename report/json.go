@@ -25,6 +25,7 @@ type jsonReport struct {
 	Results       []jsonResult    `json:"results"`
 	Rules         []finding.Rule  `json:"rules"`
 	Notes         []string        `json:"notes,omitempty"`
+	Signed        []Signed        `json:"signed,omitempty"`
 }
 
 type jsonTool struct {
@@ -71,6 +72,7 @@ func writeJSON(w io.Writer, r *Report) error {
 		Results: []jsonResult{},
 		Rules:   usedRules(r),
 		Notes:   r.Notes,
+		Signed:  r.Signed,
 	}
 	for _, res := range r.Results {
 		jr := jsonResult{Target: res.Target, Error: res.Error, Findings: []finding.Finding{}}

@@ -42,7 +42,9 @@ type Report struct {
 	Verdict   finding.Verdict
 	// Notes are warnings about the run that are not findings: an expired
 	// exception, one about to expire, a stale baseline.
-	Notes      []string
+	Notes []string
+	// Signed are the images the gate signed, by digest.
+	Signed     []Signed
 	StartedAt  time.Time
 	FinishedAt time.Time
 }
@@ -141,6 +143,13 @@ func lessFinding(a, b *finding.Finding) bool {
 		return a.Severity > b.Severity
 	}
 	return a.RuleID < b.RuleID
+}
+
+// Signed is an image that was signed: the reference given and what was
+// signed, repository@sha256:….
+type Signed struct {
+	Image string `json:"image"`
+	Ref   string `json:"ref"`
 }
 
 // Writer writes a report in one format.

@@ -232,3 +232,13 @@ func TestNotesShown(t *testing.T) {
 		}
 	}
 }
+
+func TestSignedInJSON(t *testing.T) {
+	r := fixture()
+	r.Signed = []Signed{{Image: "127.0.0.1:5000/shop/api:1.4", Ref: "127.0.0.1:5000/shop/api@" + imageDigest}}
+	out := render(t, FormatJSON, Options{}, r)
+	testutil.ValidateJSON(t, filepath.Join(testutil.RepoRoot(t), "docs", "schemas", "report.schema.json"), out)
+	if !bytes.Contains(out, []byte(`"ref": "127.0.0.1:5000/shop/api@`+imageDigest+`"`)) {
+		t.Errorf("signed image missing:\n%s", out)
+	}
+}

@@ -136,6 +136,7 @@ func emitGate(cmd *cobra.Command, g *globalOptions, o *gateOptions, out *gate.Ou
 	}
 	for _, s := range out.Signed {
 		fmt.Fprintf(stderr, "vouch: signed %s\n", s.Ref)
+		r.Signed = append(r.Signed, report.Signed{Image: s.Image, Ref: s.Ref})
 	}
 	if err := githubDefaults(&o.Output); err != nil {
 		return err

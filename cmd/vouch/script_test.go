@@ -2,13 +2,20 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"strconv"
+	"sync"
 	"testing"
 
+	"github.com/google/go-containerregistry/pkg/authn"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/vouch-dev/vouch/internal/registrytest"
 	"github.com/vouch-dev/vouch/internal/testutil"
 )
 
@@ -40,10 +47,20 @@ func TestScripts(t *testing.T) {
 			env.Setenv("SHARED", shared)
 			return nil
 		},
+		// [ci] holds under CI, where a script must not skip for a missing
+		// tool: "[!exec:docker-registry] [!ci] skip".
+		Condition: func(cond string) (bool, error) {
+			if cond == "ci" {
+				return os.Getenv("CI") != "", nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Cmds: map[string]func(*testscript.TestScript, bool, []string){
 			"exec-code":     execCode,
 			"validate-json": validateJSON,
 			"sarif-valid":   sarifValid,
+			"registry":      startRegistry,
+			"push-image":    pushImage,
 		},
 	})
 }
@@ -110,4 +127,73 @@ func checkNeg(ts *testscript.TestScript, neg bool, err error) {
 	case !neg && err != nil:
 		ts.Fatalf("%v", err)
 	}
+}
+
+// startRegistry starts Debian's docker-registry on loopback with TLS and
+// htpasswd for the rest of the script, and points vouch at it the way a
+// user's machine would: DOCKER_CONFIG holds the credentials, SSL_CERT_FILE
+// trusts its CA. $REGISTRY is its host:port, $REGISTRY_CA its CA file.
+func startRegistry(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 0 {
+		ts.Fatalf("usage: registry")
+	}
+	// Scripts guard with [!exec:docker-registry] skip; under CI the
+	// guard is off (see Condition) and a missing registry fails here.
+	if _, err := exec.LookPath(registrytest.Binary); err != nil {
+		ts.Fatalf("%s is not installed (apt-get install docker-registry)", registrytest.Binary)
+	}
+	dir := ts.MkAbs(".registry")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		ts.Fatalf("%v", err)
+	}
+	r, err := registrytest.New(dir, registrytest.Options{})
+	if err != nil {
+		ts.Fatalf("start registry: %v", err)
+	}
+	ts.Defer(r.Close)
+	docker := ts.MkAbs(".docker")
+	if err := r.WriteDockerConfig(docker); err != nil {
+		ts.Fatalf("%v", err)
+	}
+	ts.Setenv("REGISTRY", r.Host)
+	ts.Setenv("REGISTRY_CA", r.CAFile)
+	ts.Setenv("DOCKER_CONFIG", docker)
+	ts.Setenv("SSL_CERT_FILE", r.CAFile)
+	scriptRegistries.Store(ts, r)
+	ts.Defer(func() { scriptRegistries.Delete(ts) })
+}
+
+// scriptRegistries are the registries scripts started, for push-image.
+var scriptRegistries sync.Map // *testscript.TestScript -> *registrytest.Registry
+
+// pushImage pushes a small random image to REF (on the script's registry)
+// and sets the variable VAR to it by digest:
+//
+//	push-image APP $REGISTRY/shop/app:1
+func pushImage(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 2 {
+		ts.Fatalf("usage: push-image VAR REF")
+	}
+	v, ok := scriptRegistries.Load(ts)
+	if !ok {
+		ts.Fatalf("push-image: no registry; run the registry command first")
+	}
+	r := v.(*registrytest.Registry)
+	img, err := random.Image(256, 2)
+	if err != nil {
+		ts.Fatalf("%v", err)
+	}
+	ref, err := name.ParseReference(args[1])
+	if err != nil {
+		ts.Fatalf("%v", err)
+	}
+	auth := &authn.Basic{Username: r.Username, Password: r.Password}
+	if err := remote.Write(ref, img, remote.WithTransport(r.Transport()), remote.WithAuth(auth)); err != nil {
+		ts.Fatalf("push %s: %v", ref, err)
+	}
+	d, err := img.Digest()
+	if err != nil {
+		ts.Fatalf("%v", err)
+	}
+	ts.Setenv(args[0], ref.Context().String()+"@"+d.String())
 }

@@ -22,7 +22,7 @@ type jsonReport struct {
 	Verdict       finding.Verdict `json:"verdict"`
 	ExitCode      int             `json:"exitCode"`
 	Summary       jsonSummary     `json:"summary"`
-	Results       []jsonResult    `json:"results"`
+	Results       json.RawMessage `json:"results"`
 	Rules         []finding.Rule  `json:"rules"`
 	Notes         []string        `json:"notes,omitempty"`
 	Signed        []Signed        `json:"signed,omitempty"`
@@ -69,19 +69,17 @@ func writeJSON(w io.Writer, r *Report) error {
 			Medium: c.BySeverity[finding.Medium], Low: c.BySeverity[finding.Low],
 			Info: c.BySeverity[finding.Info], Suppressed: c.Suppressed, Total: c.Total,
 		},
-		Results: []jsonResult{},
+		Results: json.RawMessage(placeholder),
 		Rules:   usedRules(r),
 		Notes:   r.Notes,
 		Signed:  r.Signed,
 	}
-	for _, res := range r.Results {
-		jr := jsonResult{Target: res.Target, Error: res.Error, Findings: []finding.Finding{}}
-		for _, f := range sortedFindings(&res) {
+	return streamJSON(w, out, len(r.Results), func(i int) (any, error) {
+		res := &r.Results[i]
+		jr := jsonResult{Target: res.Target, Error: res.Error, Findings: make([]finding.Finding, 0, len(res.Findings))}
+		for _, f := range sortedFindings(res) {
 			jr.Findings = append(jr.Findings, *f)
 		}
-		out.Results = append(out.Results, jr)
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+		return jr, nil
+	})
 }

@@ -16,26 +16,23 @@ import (
 // relative to the repository root.
 const srcRoot = "%SRCROOT%"
 
-func writeSARIF(w io.Writer, r *Report) error {
-	doc, err := buildSARIF(r)
-	if err != nil {
-		return err
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(doc)
+// sarifHead is the SARIF log around its runs, which are streamed one at a
+// time (one run per target).
+type sarifHead struct {
+	Version string          `json:"version"`
+	Schema  string          `json:"$schema"`
+	Runs    json.RawMessage `json:"runs"`
 }
 
-func buildSARIF(r *Report) (*sarif.Report, error) {
-	doc, err := sarif.New(sarif.Version210)
-	if err != nil {
-		return nil, err
+func writeSARIF(w io.Writer, r *Report) error {
+	head := sarifHead{
+		Version: string(sarif.Version210),
+		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
+		Runs:    json.RawMessage(placeholder),
 	}
-	doc.Schema = "https://json.schemastore.org/sarif-2.1.0.json"
-	for i := range r.Results {
-		doc.AddRun(sarifRun(r, &r.Results[i]))
-	}
-	return doc, nil
+	return streamJSON(w, head, len(r.Results), func(i int) (any, error) {
+		return sarifRun(r, &r.Results[i]), nil
+	})
 }
 
 func sarifRun(r *Report, res *finding.Result) *sarif.Run {

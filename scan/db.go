@@ -142,9 +142,20 @@ func (s *Scanner) downloadDB(ctx context.Context, dir string) error {
 	ctx = xhttp.WithTransport(ctx, xhttp.NewTransport(xhttp.Options{
 		Insecure: s.opts.Insecure, CACerts: regOpts.CACerts, UserAgent: "vouch",
 	}))
-	client := db.NewClient(tmp, true, db.WithDBRepository(refs))
-	if err := client.Download(ctx, tmp, regOpts); err != nil {
-		return dbDownloadError(s.opts.DBRepositories, err)
+	// Unlike Trivy, which moves to the next repository only on temporary
+	// errors, any failure (unreachable, refused, unknown) tries the next.
+	var causes []string
+	for i, ref := range refs {
+		client := db.NewClient(tmp, true, db.WithDBRepository([]name.Reference{ref}))
+		err := client.Download(ctx, tmp, regOpts)
+		if err == nil {
+			causes = nil
+			break
+		}
+		causes = append(causes, s.opts.DBRepositories[i]+": "+downloadCause(err))
+	}
+	if len(causes) > 0 {
+		return &Error{Target: "trivy db download", Err: errors.New(strings.Join(causes, "; "))}
 	}
 	if _, err := readMeta(tmp); err != nil {
 		return &Error{Target: "trivy db from " + strings.Join(s.opts.DBRepositories, ", "), Err: fmt.Errorf("artifact is not a trivy db: %w", err)}
@@ -158,18 +169,18 @@ func (s *Scanner) downloadDB(ctx context.Context, dir string) error {
 	return nil
 }
 
-func dbDownloadError(repos []string, err error) error {
-	target := "trivy db download from " + strings.Join(repos, ", ")
+// downloadCause is the cause of a failed download in one line: the
+// registry's error code and message, or the innermost error.
+func downloadCause(err error) string {
 	var terr *transport.Error
 	if errors.As(err, &terr) && len(terr.Errors) > 0 {
 		d := terr.Errors[0]
-		return &Error{Target: target, Err: fmt.Errorf("%s: %s", strings.ToLower(string(d.Code)), d.Message)}
+		return strings.ToLower(string(d.Code)) + ": " + d.Message
 	}
-	// Trivy's message wraps the cause in several layers; keep the innermost.
 	for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(u) {
 		err = u
 	}
-	return &Error{Target: target, Err: err}
+	return oneLine(err)
 }
 
 // registryOptions are the TLS and auth settings Trivy's own registry

@@ -3,7 +3,6 @@ package scan
 import (
 	"errors"
 	"fmt"
-	"net"
 	"strings"
 	"time"
 
@@ -50,12 +49,6 @@ func registryError(host string, err error) error {
 			d := terr.Errors[0]
 			return &Error{Target: "registry " + host, Err: fmt.Errorf("%s: %s", strings.ToLower(string(d.Code)), d.Message)}
 		}
-		return &Error{Target: "registry " + host, Err: fmt.Errorf("http status %d", terr.StatusCode)}
-	}
-	var nerr net.Error
-	var oerr *net.OpError
-	if errors.As(err, &oerr) || errors.As(err, &nerr) {
-		return &Error{Target: "registry " + host, Err: err}
 	}
 	return &Error{Target: "registry " + host, Err: err}
 }

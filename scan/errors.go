@@ -30,7 +30,7 @@ type StaleDBError struct {
 
 func (e *StaleDBError) Error() string {
 	return fmt.Sprintf("trivy db at %s is %s old (max %s); update it or use --allow-stale-db",
-		e.Dir, roundAge(e.Age), roundAge(e.MaxAge))
+		e.Dir, roundAge(e.Age), fmt.Sprintf("%dh", int(e.MaxAge/time.Hour)))
 }
 
 func roundAge(d time.Duration) string {

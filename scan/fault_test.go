@@ -128,7 +128,7 @@ func TestFaults(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, err := newScanner(t, opts).Image(ctx, scan.ImageSource{Ref: ref})
-		wantErr(t, err, "trivy db at "+dir+" is 5d old (max 3d)", "--allow-stale-db")
+		wantErr(t, err, "trivy db at "+dir+" is 5d old (max 72h)", "--allow-stale-db")
 		var stale *scan.StaleDBError
 		if !errors.As(err, &stale) {
 			t.Errorf("error %T is not a StaleDBError", err)

@@ -7,11 +7,14 @@
 package scan
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/aquasecurity/trivy-db/pkg/db"
 	dbtypes "github.com/aquasecurity/trivy-db/pkg/types"
@@ -63,8 +66,28 @@ type ImageSource struct {
 	OCILayout string
 }
 
-// Image scans an image. It returns one result per platform scanned.
-func (s *Scanner) Image(ctx context.Context, src ImageSource) ([]finding.Result, error) {
+// Report is what one analysis of one target produced.
+type Report struct {
+	Result finding.Result
+	// Ref is the scanned image by digest (repository@sha256:…); empty for
+	// a filesystem.
+	Ref string
+	// SBOM is the CycloneDX JSON of the same analysis.
+	SBOM []byte
+	// Vulnerabilities is Trivy's JSON report (cosign's vuln predicate
+	// carries it).
+	Vulnerabilities []byte
+	// DBUpdatedAt is when the vulnerability database was built.
+	DBUpdatedAt time.Time
+	// ScannerVersion names the embedded scanner ("trivy v0.74.0").
+	ScannerVersion string
+}
+
+// ScannerVersion is the embedded Trivy's version.
+const ScannerVersion = "trivy v0.74.0"
+
+// Image scans an image. It returns one report per platform scanned.
+func (s *Scanner) Image(ctx context.Context, src ImageSource) ([]Report, error) {
 	n := 0
 	for _, v := range []string{src.Ref, src.Input, src.OCILayout} {
 		if v != "" {
@@ -96,7 +119,7 @@ func (s *Scanner) Image(ctx context.Context, src ImageSource) ([]finding.Result,
 	if err := s.openDB(ctx); err != nil {
 		return nil, err
 	}
-	var out []finding.Result
+	var out []Report
 	for _, img := range imgs {
 		res, err := s.scanImage(ctx, img, len(imgs) > 1)
 		if err != nil {
@@ -107,7 +130,7 @@ func (s *Scanner) Image(ctx context.Context, src ImageSource) ([]finding.Result,
 	return out, nil
 }
 
-func (s *Scanner) scanImage(ctx context.Context, img *image, several bool) (finding.Result, error) {
+func (s *Scanner) scanImage(ctx context.Context, img *image, several bool) (Report, error) {
 	target := finding.Target{Kind: finding.KindImage, Name: img.given, Digest: img.digest}
 	sbom := s.opts.SBOM
 	if several && sbom != "" && img.platform != "" {
@@ -118,30 +141,40 @@ func (s *Scanner) scanImage(ctx context.Context, img *image, several bool) (find
 		return artimage.NewArtifact(img, c, s.artifactOption())
 	}, sbom)
 	if err != nil {
-		return finding.Result{}, &Error{Target: img.given, Err: err}
+		return Report{}, &Error{Target: img.given, Err: err}
 	}
-	return convert(a, target, img.repo, img.ref()), nil
+	return s.report(a, convert(a, target, img.repo, img.ref()), img.ref())
 }
 
 // FS scans a directory (or a single file): lockfiles, binaries (Go, Rust)
 // and secrets.
-func (s *Scanner) FS(ctx context.Context, path string) (finding.Result, error) {
+func (s *Scanner) FS(ctx context.Context, path string) (Report, error) {
 	if _, err := os.Stat(path); err != nil {
-		return finding.Result{}, &Error{Target: path, Err: err}
+		return Report{}, &Error{Target: path, Err: err}
 	}
 	dbMu.Lock()
 	defer dbMu.Unlock()
 	defer setLogTarget(s.opts.Logger.Handler())()
 	if err := s.openDB(ctx); err != nil {
-		return finding.Result{}, err
+		return Report{}, err
 	}
 	a, err := s.run(ctx, func(c cache.ArtifactCache) (artifact.Artifact, error) {
 		return artlocal.NewArtifact(path, c, walker.NewFS(), s.artifactOption())
 	}, s.opts.SBOM)
 	if err != nil {
-		return finding.Result{}, &Error{Target: path, Err: err}
+		return Report{}, &Error{Target: path, Err: err}
 	}
-	return convert(a, finding.Target{Kind: finding.KindFilesystem, Name: path}, "", ""), nil
+	return s.report(a, convert(a, finding.Target{Kind: finding.KindFilesystem, Name: path}, "", ""), "")
+}
+
+func (s *Scanner) report(a analysis, res finding.Result, ref string) (Report, error) {
+	vulns, err := json.MarshalIndent(a.report, "", "  ")
+	if err != nil {
+		return Report{}, err
+	}
+	meta, _ := readMeta(openDir)
+	return Report{Result: res, Ref: ref, SBOM: a.sbom, Vulnerabilities: vulns,
+		DBUpdatedAt: meta.UpdatedAt, ScannerVersion: ScannerVersion}, nil
 }
 
 // analysis is Trivy's filtered report and the expiry dates of the
@@ -150,6 +183,7 @@ func (s *Scanner) FS(ctx context.Context, path string) (finding.Result, error) {
 type analysis struct {
 	report  types.Report
 	expires map[string]string
+	sbom    []byte
 }
 
 // run is one analysis: artifact → Trivy's local scan service → ignore
@@ -194,24 +228,16 @@ func (s *Scanner) run(ctx context.Context, newArtifact func(cache.ArtifactCache)
 	if err != nil {
 		return analysis{}, err
 	}
+	var sbom bytes.Buffer
+	if err := cyclonedx.NewWriter(&sbom, "vouch").Write(ctx, report); err != nil {
+		return analysis{}, fmt.Errorf("sbom: %w", err)
+	}
 	if sbomPath != "" {
-		if err := writeSBOM(ctx, sbomPath, report); err != nil {
-			return analysis{}, err
+		if err := os.WriteFile(sbomPath, sbom.Bytes(), 0o644); err != nil {
+			return analysis{}, fmt.Errorf("sbom: %w", err)
 		}
 	}
-	return analysis{report: report, expires: expires}, nil
-}
-
-func writeSBOM(ctx context.Context, path string, report types.Report) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("sbom: %w", err)
-	}
-	if err := cyclonedx.NewWriter(f, "vouch").Write(ctx, report); err != nil {
-		f.Close()
-		return fmt.Errorf("sbom %s: %w", path, err)
-	}
-	return f.Close()
+	return analysis{report: report, expires: expires, sbom: sbom.Bytes()}, nil
 }
 
 func (s *Scanner) scanOptions() types.ScanOptions {

@@ -315,12 +315,16 @@ func TestImage(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%+v: %v", src, err)
 		}
-		t.Logf("%+v: %d findings in %s", src, len(rs[0].Findings), time.Since(start).Round(time.Millisecond))
+		t.Logf("%+v: %d findings in %s", src, len(rs[0].Result.Findings), time.Since(start).Round(time.Millisecond))
 		if len(rs) != 1 {
 			t.Fatalf("%+v: %d results", src, len(rs))
 		}
-		diffLines(t, vulnLines(rs[0]), fs.want)
-		results = append(results, rs[0])
+		diffLines(t, vulnLines(rs[0].Result), fs.want)
+		if !strings.HasSuffix(rs[0].Ref, "@"+digest.String()) || len(rs[0].SBOM) == 0 || len(rs[0].Vulnerabilities) == 0 ||
+			rs[0].DBUpdatedAt.IsZero() || rs[0].ScannerVersion == "" {
+			t.Errorf("%+v: report ref %q, sbom %d bytes, vulns %d bytes, db %s", src, rs[0].Ref, len(rs[0].SBOM), len(rs[0].Vulnerabilities), rs[0].DBUpdatedAt)
+		}
+		results = append(results, rs[0].Result)
 	}
 	r := results[0]
 	if r.Target.Kind != finding.KindImage || r.Target.Digest != digest.String() || r.Target.OS != "alpine 3.19.1" {
@@ -432,7 +436,7 @@ func TestCleanImage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := vulnLines(rs[0]); len(got) != 0 || len(rs[0].Findings) != 0 {
+	if got := vulnLines(rs[0].Result); len(got) != 0 || len(rs[0].Result.Findings) != 0 {
 		t.Errorf("negative controls found: %v", got)
 	}
 }
@@ -461,7 +465,8 @@ func TestFS(t *testing.T) {
 			want = append(want, w)
 		}
 	}
-	r, err := newScanner(t, e.opts).FS(context.Background(), dir)
+	rep, err := newScanner(t, e.opts).FS(context.Background(), dir)
+	r := rep.Result
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -65,7 +65,8 @@ func TestSuppression(t *testing.T) {
 			opts := e.opts
 			opts.IgnoreFile = filepath.Join(cfg, tc.ignore)
 			opts.VEX = []string{filepath.Join(cfg, "vex.json")}
-			r, err := newScanner(t, opts).FS(context.Background(), dir)
+			rep, err := newScanner(t, opts).FS(context.Background(), dir)
+			r := rep.Result
 			if err != nil {
 				t.Fatal(err)
 			}

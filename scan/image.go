@@ -27,6 +27,8 @@ type image struct {
 	// (without tag or digest) used in fingerprints; digest the manifest
 	// digest; platform the image's platform when it came from an index.
 	given, repo, digest, platform string
+	// maxLayer bounds a layer's uncompressed size (0: no bound).
+	maxLayer int64
 }
 
 // ref is repo@digest, the name every finding carries.
@@ -304,4 +306,60 @@ func untar(path, dir string) error {
 			return fmt.Errorf("tar entry %q: links and devices are not allowed in an OCI archive", h.Name)
 		}
 	}
+}
+
+// LayerByDiffID bounds what a layer may expand to: Trivy reads layers
+// through it.
+func (i *image) LayerByDiffID(h v1.Hash) (v1.Layer, error) {
+	l, err := i.Image.LayerByDiffID(h)
+	if err != nil || i.maxLayer <= 0 {
+		return l, err
+	}
+	return &boundedLayer{Layer: l, max: i.maxLayer, diffID: h.String()}, nil
+}
+
+// boundedLayer fails a read past max uncompressed bytes, so that a gzip
+// bomb ends the scan with an error instead of filling memory or disk.
+type boundedLayer struct {
+	v1.Layer
+	max    int64
+	diffID string
+}
+
+func (l *boundedLayer) Uncompressed() (io.ReadCloser, error) {
+	rc, err := l.Layer.Uncompressed()
+	if err != nil {
+		return nil, err
+	}
+	return &boundedReader{rc: rc, left: l.max, max: l.max, diffID: l.diffID}, nil
+}
+
+type boundedReader struct {
+	rc        io.ReadCloser
+	left, max int64
+	diffID    string
+}
+
+func (r *boundedReader) Read(p []byte) (int, error) {
+	if r.left <= 0 {
+		return 0, &LayerTooLargeError{DiffID: r.diffID, Max: r.max}
+	}
+	if int64(len(p)) > r.left {
+		p = p[:r.left]
+	}
+	n, err := r.rc.Read(p)
+	r.left -= int64(n)
+	return n, err
+}
+
+func (r *boundedReader) Close() error { return r.rc.Close() }
+
+// LayerTooLargeError is a layer that expands past the allowed size.
+type LayerTooLargeError struct {
+	DiffID string
+	Max    int64
+}
+
+func (e *LayerTooLargeError) Error() string {
+	return fmt.Sprintf("layer %s expands past %d MiB (--max-layer-size)", e.DiffID, e.Max>>20)
 }

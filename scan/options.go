@@ -19,6 +19,9 @@ var DefaultDBRepositories = []string{"mirror.gcr.io/aquasec/trivy-db:2", "ghcr.i
 // DefaultDBMaxAge is how old the database may be before a scan fails.
 const DefaultDBMaxAge = 72 * time.Hour
 
+// DefaultMaxLayerSize is the largest a layer may expand to.
+const DefaultMaxLayerSize = 8 << 30
+
 // Options configure a Scanner. The zero value is usable: New fills the
 // defaults.
 type Options struct {
@@ -69,6 +72,9 @@ type Options struct {
 	// CacheBackend is "memory" (default), "fs" (CacheDir/fanal, shared by
 	// runs) or a redis:// URL.
 	CacheBackend string
+	// MaxLayerSize bounds what one layer may expand to, in bytes
+	// (default DefaultMaxLayerSize); past it the scan fails.
+	MaxLayerSize int64
 	// Parallel is how many layers or files are analysed at once (default
 	// 5, as Trivy).
 	Parallel int
@@ -104,6 +110,9 @@ func (o *Options) setDefaults() error {
 	}
 	if o.CacheBackend == "" {
 		o.CacheBackend = "memory"
+	}
+	if o.MaxLayerSize == 0 {
+		o.MaxLayerSize = DefaultMaxLayerSize
 	}
 	if o.Parallel == 0 {
 		o.Parallel = 5

@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -121,6 +122,7 @@ func (s *Scanner) Image(ctx context.Context, src ImageSource) ([]Report, error) 
 	}
 	var out []Report
 	for _, img := range imgs {
+		img.maxLayer = s.opts.MaxLayerSize
 		res, err := s.scanImage(ctx, img, len(imgs) > 1)
 		if err != nil {
 			return nil, err
@@ -141,6 +143,12 @@ func (s *Scanner) scanImage(ctx context.Context, img *image, several bool) (Repo
 		return artimage.NewArtifact(img, c, s.artifactOption())
 	}, sbom)
 	if err != nil {
+		// Trivy wraps the cause in six layers of context; a layer that
+		// is too large says all that matters itself.
+		var big *LayerTooLargeError
+		if errors.As(err, &big) {
+			err = big
+		}
 		return Report{}, &Error{Target: img.given, Err: err}
 	}
 	return s.report(a, convert(a, target, img.repo, img.ref()), img.ref())

@@ -26,6 +26,7 @@ type scanCmdFlags struct {
 	Scanners     []string
 	CacheBackend string
 	Parallel     int
+	MaxLayerMiB  int64
 }
 
 func (s *scanCmdFlags) addFlags(fs *pflag.FlagSet) {
@@ -36,6 +37,7 @@ func (s *scanCmdFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&s.Scanners, "scanners", []string{"vuln", "secret"}, "scanners to run: vuln, secret")
 	fs.StringVar(&s.CacheBackend, "cache-backend", "memory", "layer cache: memory, fs (in --cache-dir) or redis://HOST:PORT")
 	fs.IntVar(&s.Parallel, "parallel", 5, "layers and files analysed at once")
+	fs.Int64Var(&s.MaxLayerMiB, "max-layer-size", scan.DefaultMaxLayerSize>>20, "MiB a layer may expand to; past it the scan fails (exit 2)")
 }
 
 type scanCmdOptions struct {
@@ -162,6 +164,7 @@ func (o *scanCmdOptions) scanner(cmd *cobra.Command, g *globalOptions) (*scan.Sc
 	opts.VEX = o.Own.VEX
 	opts.CacheBackend = o.Own.CacheBackend
 	opts.Parallel = o.Own.Parallel
+	opts.MaxLayerSize = o.Own.MaxLayerMiB << 20
 	opts.IgnoreFile = o.Own.IgnoreFile
 	if opts.IgnoreFile == "" {
 		for _, f := range []string{".trivyignore.yaml", ".trivyignore"} {

@@ -35,9 +35,15 @@ type image struct {
 func (i *image) ref() string { return i.repo + "@" + i.digest }
 
 // Trivy's image interface on top of a go-containerregistry image.
-func (i *image) Name() string          { return i.ref() }
-func (i *image) RepoTags() []string    { return nil }
-func (i *image) RepoDigests() []string { return []string{i.ref()} }
+func (i *image) Name() string       { return i.ref() }
+func (i *image) RepoTags() []string { return nil }
+func (i *image) RepoDigests() []string {
+	// An archive with no image name has only its path: no repo digest.
+	if _, err := name.NewDigest(i.ref()); err != nil {
+		return nil
+	}
+	return []string{i.ref()}
+}
 func (i *image) ID() (string, error) {
 	h, err := i.ConfigName()
 	if err != nil {

@@ -69,6 +69,13 @@ type Options struct {
 	// written. With several platforms, the platform is added to the name.
 	SBOM string
 
+	// Server is a Trivy server URL (client/server mode): layers are
+	// analysed here, their results cached on the server and matched
+	// against the server's database; no local database is needed.
+	Server string
+	// ServerToken is sent as Trivy-Token to the server.
+	ServerToken string
+
 	// CacheBackend is "memory" (default), "fs" (CacheDir/fanal, shared by
 	// runs) or a redis:// URL.
 	CacheBackend string
@@ -147,6 +154,12 @@ func (o *Options) Validate() error {
 	case b == "", b == "memory", b == "fs", strings.HasPrefix(b, "redis://"), strings.HasPrefix(b, "rediss://"):
 	default:
 		errs = append(errs, fmt.Errorf("cache backend %q: want memory, fs or redis://HOST", b))
+	}
+	if o.Server != "" && o.CacheBackend != "" && o.CacheBackend != "memory" {
+		errs = append(errs, errors.New("--server caches layers on the server; --cache-backend does not apply"))
+	}
+	if o.Server != "" && !strings.HasPrefix(o.Server, "http://") && !strings.HasPrefix(o.Server, "https://") {
+		errs = append(errs, fmt.Errorf("server %q: want an http:// or https:// URL", o.Server))
 	}
 	if o.CAFile != "" {
 		if _, err := os.Stat(o.CAFile); err != nil {

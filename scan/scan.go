@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,6 +30,7 @@ import (
 	"github.com/aquasecurity/trivy/pkg/fanal/walker"
 	"github.com/aquasecurity/trivy/pkg/report/cyclonedx"
 	"github.com/aquasecurity/trivy/pkg/result"
+	"github.com/aquasecurity/trivy/pkg/rpc/client"
 	tscan "github.com/aquasecurity/trivy/pkg/scan"
 	"github.com/aquasecurity/trivy/pkg/scan/langpkg"
 	"github.com/aquasecurity/trivy/pkg/scan/local"
@@ -117,7 +119,7 @@ func (s *Scanner) Image(ctx context.Context, src ImageSource) ([]Report, error) 
 	dbMu.Lock()
 	defer dbMu.Unlock()
 	defer setLogTarget(s.opts.Logger.Handler())()
-	if err := s.openDB(ctx); err != nil {
+	if err := s.openLocalDB(ctx); err != nil {
 		return nil, err
 	}
 	var out []Report
@@ -163,7 +165,7 @@ func (s *Scanner) FS(ctx context.Context, path string) (Report, error) {
 	dbMu.Lock()
 	defer dbMu.Unlock()
 	defer setLogTarget(s.opts.Logger.Handler())()
-	if err := s.openDB(ctx); err != nil {
+	if err := s.openLocalDB(ctx); err != nil {
 		return Report{}, err
 	}
 	a, err := s.run(ctx, func(c cache.ArtifactCache) (artifact.Artifact, error) {
@@ -175,12 +177,23 @@ func (s *Scanner) FS(ctx context.Context, path string) (Report, error) {
 	return s.report(a, convert(a, finding.Target{Kind: finding.KindFilesystem, Name: path}, "", ""), "")
 }
 
+// openLocalDB opens the database unless a server matches for us.
+func (s *Scanner) openLocalDB(ctx context.Context) error {
+	if s.opts.Server != "" {
+		return nil
+	}
+	return s.openDB(ctx)
+}
+
 func (s *Scanner) report(a analysis, res finding.Result, ref string) (Report, error) {
 	vulns, err := json.MarshalIndent(a.report, "", "  ")
 	if err != nil {
 		return Report{}, err
 	}
-	meta, _ := readMeta(openDir)
+	var meta dbMeta
+	if s.opts.Server == "" {
+		meta, _ = readMeta(openDir)
+	}
 	return Report{Result: res, Ref: ref, SBOM: a.sbom, Vulnerabilities: vulns,
 		DBUpdatedAt: meta.UpdatedAt, ScannerVersion: ScannerVersion}, nil
 }
@@ -197,16 +210,15 @@ type analysis struct {
 // run is one analysis: artifact → Trivy's local scan service → ignore
 // file and VEX filtering → SBOM.
 func (s *Scanner) run(ctx context.Context, newArtifact func(cache.ArtifactCache) (artifact.Artifact, error), sbomPath string) (analysis, error) {
-	c, closeCache, err := cache.New(cache.Options{Backend: s.opts.CacheBackend, CacheDir: s.opts.CacheDir})
+	c, backend, closeCache, err := s.backend(ctx)
 	if err != nil {
-		return analysis{}, fmt.Errorf("cache: %w", err)
+		return analysis{}, err
 	}
 	defer closeCache()
 	art, err := newArtifact(c)
 	if err != nil {
 		return analysis{}, err
 	}
-	backend := local.NewService(applier.NewApplier(c), ospkg.NewScanner(), langpkg.NewScanner(), vulnerability.NewClient(db.Config{}))
 	report, err := tscan.NewService(backend, art).ScanArtifact(ctx, s.scanOptions())
 	if err != nil {
 		return analysis{}, err
@@ -246,6 +258,25 @@ func (s *Scanner) run(ctx context.Context, newArtifact func(cache.ArtifactCache)
 		}
 	}
 	return analysis{report: report, expires: expires, sbom: sbom.Bytes()}, nil
+}
+
+// backend is where layers are cached and matched: here (Trivy's local
+// service on the local database) or on a Trivy server.
+func (s *Scanner) backend(ctx context.Context) (cache.ArtifactCache, tscan.Backend, func(), error) {
+	if s.opts.Server != "" {
+		headers := http.Header{}
+		if s.opts.ServerToken != "" {
+			headers.Set("Trivy-Token", s.opts.ServerToken)
+		}
+		c := cache.NewRemoteCache(ctx, cache.RemoteOptions{ServerAddr: s.opts.Server, CustomHeaders: headers})
+		return c, client.NewService(client.ServiceOption{RemoteURL: s.opts.Server, CustomHeaders: headers}), func() {}, nil
+	}
+	c, closeCache, err := cache.New(cache.Options{Backend: s.opts.CacheBackend, CacheDir: s.opts.CacheDir})
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("cache: %w", err)
+	}
+	backend := local.NewService(applier.NewApplier(c), ospkg.NewScanner(), langpkg.NewScanner(), vulnerability.NewClient(db.Config{}))
+	return c, backend, closeCache, nil
 }
 
 func (s *Scanner) scanOptions() types.ScanOptions {

@@ -27,6 +27,8 @@ type scanCmdFlags struct {
 	CacheBackend string
 	Parallel     int
 	MaxLayerMiB  int64
+	Server       string
+	Token        string
 }
 
 func (s *scanCmdFlags) addFlags(fs *pflag.FlagSet) {
@@ -37,6 +39,8 @@ func (s *scanCmdFlags) addFlags(fs *pflag.FlagSet) {
 	fs.StringSliceVar(&s.Scanners, "scanners", []string{"vuln", "secret"}, "scanners to run: vuln, secret")
 	fs.StringVar(&s.CacheBackend, "cache-backend", "memory", "layer cache: memory, fs (in --cache-dir) or redis://HOST:PORT")
 	fs.IntVar(&s.Parallel, "parallel", 5, "layers and files analysed at once")
+	fs.StringVar(&s.Server, "server", "", "Trivy server URL (client/server mode; the server holds the database and the layer cache)")
+	fs.StringVar(&s.Token, "token", "", "token for the Trivy server (also VOUCH_TRIVY_TOKEN)")
 	fs.Int64Var(&s.MaxLayerMiB, "max-layer-size", scan.DefaultMaxLayerSize>>20, "MiB a layer may expand to; past it the scan fails (exit 2)")
 }
 
@@ -165,14 +169,12 @@ func (o *scanCmdOptions) scanner(cmd *cobra.Command, g *globalOptions) (*scan.Sc
 	opts.CacheBackend = o.Own.CacheBackend
 	opts.Parallel = o.Own.Parallel
 	opts.MaxLayerSize = o.Own.MaxLayerMiB << 20
-	opts.IgnoreFile = o.Own.IgnoreFile
-	if opts.IgnoreFile == "" {
-		for _, f := range []string{".trivyignore.yaml", ".trivyignore"} {
-			if _, err := os.Stat(f); err == nil {
-				opts.IgnoreFile = f
-				break
-			}
-		}
+	opts.Server, opts.ServerToken = o.Own.Server, o.Own.Token
+	if opts.ServerToken == "" {
+		opts.ServerToken = os.Getenv("VOUCH_TRIVY_TOKEN")
+	}
+	if o.Own.IgnoreFile != "" {
+		opts.IgnoreFile = o.Own.IgnoreFile
 	}
 	for _, sc := range o.Own.Scanners {
 		switch sc {
@@ -225,6 +227,15 @@ func scanOptions(fs *pflag.FlagSet, s *scanFlags, reg registryFlags, cfg *config
 	}
 	if !fs.Changed("platform") && cfg.Scan.Platform != "" {
 		opts.Platform = cfg.Scan.Platform
+	}
+	opts.IgnoreUnfixed = opts.IgnoreUnfixed || cfg.IgnoreUnfixed
+	// Trivy's ignore files in the working directory apply as Trivy
+	// applies them, to `vouch scan` and the gate alike.
+	for _, f := range []string{".trivyignore.yaml", ".trivyignore"} {
+		if _, err := os.Stat(f); err == nil {
+			opts.IgnoreFile = f
+			break
+		}
 	}
 	return opts, nil
 }

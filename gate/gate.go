@@ -176,14 +176,18 @@ func Run(ctx context.Context, opts Options) (*Outcome, error) {
 			}
 		}()
 	}
-	stage(fmt.Sprintf("lint %d Dockerfile(s)", len(found.Dockerfiles)), func() error {
-		dockerRes = lintDockerfiles(opts, found.Dockerfiles)
-		return firstError(dockerRes)
-	})
-	stage(fmt.Sprintf("lint %d compose project(s)", len(found.ComposeDirs)), func() error {
-		composeRes = lintCompose(ctx, opts, found.ComposeDirs)
-		return firstError(composeRes)
-	})
+	if len(found.Dockerfiles) > 0 {
+		stage(fmt.Sprintf("lint %d Dockerfile(s)", len(found.Dockerfiles)), func() error {
+			dockerRes = lintDockerfiles(opts, found.Dockerfiles)
+			return firstError(dockerRes)
+		})
+	}
+	if len(found.ComposeDirs) > 0 {
+		stage(fmt.Sprintf("lint %d compose project(s)", len(found.ComposeDirs)), func() error {
+			composeRes = lintCompose(ctx, opts, found.ComposeDirs)
+			return firstError(composeRes)
+		})
+	}
 	if scanFS {
 		stage("scan filesystem", func() error {
 			res, err := opts.Scanner.ScanFilesystem(ctx, opts.Root)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -52,5 +51,5 @@ func (s *scanFlags) scanner(cmd *cobra.Command, cfg *config.Config, reg registry
 		off := false
 		cfg.Scan.Filesystem = &off
 	}
-	return nil, errors.New("image and filesystem scanning is not built into this vouch yet; run with --lint-only")
+	return newGateScanner(cmd.Flags(), s, reg, cfg)
 }

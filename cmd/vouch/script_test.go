@@ -6,17 +6,22 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/random"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/vouch-dev/vouch/internal/imagetest"
 	"github.com/vouch-dev/vouch/internal/registrytest"
 	"github.com/vouch-dev/vouch/internal/testutil"
+	"github.com/vouch-dev/vouch/internal/trivydbtest"
 )
 
 // TestMain lets testscript run the vouch CLI in-process: a script's
@@ -61,6 +66,8 @@ func TestScripts(t *testing.T) {
 			"sarif-valid":   sarifValid,
 			"registry":      startRegistry,
 			"push-image":    pushImage,
+			"push-fixture":  pushFixture,
+			"trivy-db":      pushTrivyDB,
 		},
 	})
 }
@@ -174,16 +181,22 @@ func pushImage(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) != 2 {
 		ts.Fatalf("usage: push-image VAR REF")
 	}
-	v, ok := scriptRegistries.Load(ts)
-	if !ok {
-		ts.Fatalf("push-image: no registry; run the registry command first")
-	}
-	r := v.(*registrytest.Registry)
 	img, err := random.Image(256, 2)
 	if err != nil {
 		ts.Fatalf("%v", err)
 	}
-	ref, err := name.ParseReference(args[1])
+	push(ts, args[0], args[1], img)
+}
+
+// push writes img to ref on the script's registry and sets the variable
+// name to it by digest.
+func push(ts *testscript.TestScript, variable, refStr string, img v1.Image) {
+	v, ok := scriptRegistries.Load(ts)
+	if !ok {
+		ts.Fatalf("no registry; run the registry command first")
+	}
+	r := v.(*registrytest.Registry)
+	ref, err := name.ParseReference(refStr)
 	if err != nil {
 		ts.Fatalf("%v", err)
 	}
@@ -195,5 +208,79 @@ func pushImage(ts *testscript.TestScript, neg bool, args []string) {
 	if err != nil {
 		ts.Fatalf("%v", err)
 	}
-	ts.Setenv(args[0], ref.Context().String()+"@"+d.String())
+	ts.Setenv(variable, ref.Context().String()+"@"+d.String())
+}
+
+// pushFixture pushes an Alpine 3.19 image whose apk database and
+// package-lock.json hold the given packages (from the shared advisories'
+// fixtures), and sets VAR to it by digest:
+//
+//	push-fixture VULN $REGISTRY/shop/api:2 apk:zlib@1.3-r2 npm:lodash@4.17.11
+func pushFixture(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: push-fixture VAR REF [apk:NAME@VERSION|npm:NAME@VERSION]...")
+	}
+	var apk, npm []imagetest.Pkg
+	for _, a := range args[2:] {
+		kind, pv, _ := strings.Cut(a, ":")
+		n, ver, ok := strings.Cut(pv, "@")
+		if !ok {
+			ts.Fatalf("push-fixture: %q is not KIND:NAME@VERSION", a)
+		}
+		switch kind {
+		case "apk":
+			apk = append(apk, imagetest.Pkg{Name: n, Version: ver})
+		case "npm":
+			npm = append(npm, imagetest.Pkg{Name: n, Version: ver})
+		default:
+			ts.Fatalf("push-fixture: unknown kind %q", kind)
+		}
+	}
+	layers := []imagetest.Files{imagetest.AlpineRoot(apk)}
+	if len(npm) > 0 {
+		layers = append(layers, imagetest.Files{"app/package-lock.json": imagetest.PackageLock(npm)})
+	}
+	img, err := imagetest.Image(layers...)
+	if err != nil {
+		ts.Fatalf("%v", err)
+	}
+	push(ts, args[0], args[1], img)
+}
+
+// pushTrivyDB builds the test vulnerability database from the shared
+// advisories and pushes it to the script's registry as Trivy publishes it;
+// $DB_REPO names it. "trivy-db -age 240h" builds one that old.
+func pushTrivyDB(ts *testscript.TestScript, neg bool, args []string) {
+	age := time.Duration(0)
+	if len(args) == 2 && args[0] == "-age" {
+		d, err := time.ParseDuration(args[1])
+		if err != nil {
+			ts.Fatalf("trivy-db: %v", err)
+		}
+		age = d
+	} else if neg || len(args) != 0 {
+		ts.Fatalf("usage: trivy-db [-age DURATION]")
+	}
+	v, ok := scriptRegistries.Load(ts)
+	if !ok {
+		ts.Fatalf("no registry; run the registry command first")
+	}
+	r := v.(*registrytest.Registry)
+	data, err := trivydbtest.Load(ts.Getenv("SHARED"))
+	if err != nil {
+		ts.Fatalf("%v", err)
+	}
+	dir := ts.MkAbs(".trivydb")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		ts.Fatalf("%v", err)
+	}
+	if err := trivydbtest.Build(data, dir, time.Now().Add(-age)); err != nil {
+		ts.Fatalf("build trivy-db: %v", err)
+	}
+	ref := r.Host + "/vouch/trivy-db:2"
+	auth := &authn.Basic{Username: r.Username, Password: r.Password}
+	if _, err := trivydbtest.Push(dir, ref, auth, r.Transport()); err != nil {
+		ts.Fatalf("push trivy-db: %v", err)
+	}
+	ts.Setenv("DB_REPO", ref)
 }

@@ -1,8 +1,10 @@
 package scan_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"os/exec"
@@ -240,5 +242,47 @@ func TestRedisCache(t *testing.T) {
 		if n := len(strings.Fields(string(out))); n < 3 {
 			t.Errorf("redis holds %d fanal keys, want the artifact and its layers", n)
 		}
+	}
+}
+
+// TestEnvironmentIgnored: TRIVY_* variables do not change an embedded
+// scan, and no call leaves loopback (every proxy points at a dead port, so
+// a call to any outside host would fail the scan).
+func TestEnvironmentIgnored(t *testing.T) {
+	e := newEnv(t)
+	ref := e.push(t, lodashImage(t, "4.17.11", "amd64"), "vouch/env:1")
+	for k, v := range map[string]string{
+		"TRIVY_SEVERITY": "LOW", "TRIVY_SCANNERS": "secret", "TRIVY_IGNORE_UNFIXED": "true",
+		"TRIVY_DB_REPOSITORY": "127.0.0.1:1/nope", "TRIVY_CACHE_DIR": t.TempDir(), "TRIVY_NON_SSL": "true",
+		"TRIVY_SKIP_DB_UPDATE": "true", "TRIVY_IGNOREFILE": "/nonexistent",
+		"HTTPS_PROXY": "http://127.0.0.1:1", "HTTP_PROXY": "http://127.0.0.1:1", "NO_PROXY": "",
+	} {
+		t.Setenv(k, v)
+	}
+	rs, err := newScanner(t, e.opts).Image(context.Background(), scan.ImageSource{Ref: ref})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := vulnLines(rs[0].Result); len(got) != 3 {
+		t.Errorf("with TRIVY_* set: %v", got)
+	}
+}
+
+// TestLogging: Trivy's records go to the scan's logger, and slog's
+// default is no longer Trivy's buffering handler.
+func TestLogging(t *testing.T) {
+	if h := fmt.Sprintf("%T", slog.Default().Handler()); strings.Contains(h, "Deferred") {
+		t.Errorf("slog's default handler is still Trivy's %s", h)
+	}
+	e := newEnv(t)
+	ref := e.push(t, lodashImage(t, "4.17.11", "amd64"), "vouch/log:1")
+	var buf bytes.Buffer
+	opts := e.opts
+	opts.Logger = slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	if _, err := newScanner(t, opts).Image(context.Background(), scan.ImageSource{Ref: ref}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(buf.String(), "alpine") {
+		t.Errorf("Trivy's log did not reach the scan's logger: %.500s", buf.String())
 	}
 }

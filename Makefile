@@ -12,15 +12,23 @@ build:
 
 # tools installs what the tests need on a fresh Debian machine: the
 # registry server and Redis (real servers on loopback), Microsoft's SARIF
-# Multitool (a self-contained binary from npm) and upstream cosign (the
-# interoperability tests sign with one and verify with the other).
-COSIGN := $(shell go env GOPATH)/bin/cosign
-tools: $(MULTITOOL) $(COSIGN)
+# Multitool (a self-contained binary from npm), upstream cosign (the
+# interoperability tests sign with one and verify with the other) and
+# upstream trivy (its server, for the client/server test).
+GOBIN := $(shell go env GOPATH)/bin
+export PATH := $(GOBIN):$(PATH)
+COSIGN := $(GOBIN)/cosign
+TRIVY := $(GOBIN)/trivy
+tools: $(MULTITOOL) $(COSIGN) $(TRIVY)
 	@command -v docker-registry >/dev/null && command -v redis-server >/dev/null || { \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-registry redis-server >/dev/null; }
 
 $(COSIGN):
 	go install github.com/sigstore/cosign/v2/cmd/cosign@v2.6.5
+
+# Upstream trivy: the client/server test runs `trivy server` on loopback.
+$(TRIVY):
+	go install github.com/aquasecurity/trivy/cmd/trivy@v0.74.0
 
 $(MULTITOOL):
 	npm install --silent --no-audit --no-fund --prefix $(TOOLS_DIR) @microsoft/sarif-multitool-linux@5.7.0

@@ -19,7 +19,7 @@ echo "$trace" | awk '/^init / {
 } END { printf "package inits: %d, %.2f ms clock, %.1f MB allocated\n", n, clock, bytes / 1e6 }'
 echo "slowest inits:"
 echo "$trace" | awk '/^init / { for (i = 1; i <= NF; i++) if ($(i+1) == "ms" && $(i+2) == "clock,") print $i, $2 }' |
-	sort -rn | head -8 | awk '{ printf "  %7.3f ms  %s\n", $1, $2 }'
+	sort -rn | awk 'NR <= 8' | awk '{ printf "  %7.3f ms  %s\n", $1, $2 }'
 
 target=testdata/example/Dockerfile
 job=(bin/vouch lint dockerfile --no-color "$target")

@@ -25,7 +25,7 @@ func trivyBinary(t *testing.T) string {
 	if p, err := exec.LookPath("trivy"); err == nil {
 		return p
 	}
-	msg := "upstream trivy is not installed (go install github.com/aquasecurity/trivy/cmd/trivy@v0.74.0, or set VOUCH_TRIVY)"
+	msg := "upstream trivy is not installed (make tools, or set VOUCH_TRIVY)"
 	if os.Getenv("CI") != "" {
 		t.Fatal(msg)
 	}

@@ -146,7 +146,7 @@ func (s *Scanner) downloadDB(ctx context.Context, dir string) error {
 	// errors, any failure (unreachable, refused, unknown) tries the next.
 	var causes []string
 	for i, ref := range refs {
-		client := db.NewClient(tmp, true, db.WithDBRepository([]name.Reference{ref}))
+		client := db.NewClient(tmp, !s.opts.DownloadProgress, db.WithDBRepository([]name.Reference{ref}))
 		err := client.Download(ctx, tmp, regOpts)
 		if err == nil {
 			causes = nil

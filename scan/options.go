@@ -41,6 +41,9 @@ type Options struct {
 	DBMaxAge time.Duration
 	// AllowStaleDB scans with a database older than DBMaxAge.
 	AllowStaleDB bool
+	// DownloadProgress draws Trivy's progress bar for the database
+	// download on standard error (meant for a terminal).
+	DownloadProgress bool
 
 	// Insecure allows plain HTTP and unverified TLS to registries.
 	Insecure bool

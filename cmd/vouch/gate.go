@@ -94,6 +94,7 @@ func runGate(cmd *cobra.Command, g *globalOptions, o *gateOptions, paths []strin
 		opts.BaselineName = baseline
 	}
 	if !o.LintOnly {
+		o.Scan.progress = !o.Output.Quiet && isTerminal(cmd.ErrOrStderr())
 		if opts.Scanner, err = o.Scan.scanner(cmd, cfg, o.Registry); err != nil {
 			return err
 		}

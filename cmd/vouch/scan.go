@@ -159,6 +159,7 @@ func (o *scanCmdOptions) scanner(cmd *cobra.Command, g *globalOptions) (*scan.Sc
 	if cfg == nil {
 		cfg = &config.Config{}
 	}
+	o.Scan.progress = !o.Output.Quiet && isTerminal(cmd.ErrOrStderr())
 	opts, err := scanOptions(cmd.Flags(), &o.Scan, o.Registry, cfg)
 	if err != nil {
 		return nil, err
@@ -206,10 +207,12 @@ func scanOptions(fs *pflag.FlagSet, s *scanFlags, reg registryFlags, cfg *config
 		Offline:        s.Offline,
 		DBMaxAge:       s.DBMaxAge,
 		AllowStaleDB:   s.AllowStaleDB,
-		IgnoreUnfixed:  s.IgnoreUnfixed,
-		Platform:       s.Platform,
-		CAFile:         reg.CAFile,
-		Insecure:       reg.Insecure,
+		// A progress bar for the database download, on a terminal only.
+		DownloadProgress: s.progress,
+		IgnoreUnfixed:    s.IgnoreUnfixed,
+		Platform:         s.Platform,
+		CAFile:           reg.CAFile,
+		Insecure:         reg.Insecure,
 	}
 	if len(opts.DBRepositories) == 0 {
 		opts.DBRepositories = cfg.Scan.DBRepositories

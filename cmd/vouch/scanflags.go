@@ -21,6 +21,10 @@ type scanFlags struct {
 	IgnoreUnfixed  bool
 	Platform       string
 	NoFilesystem   bool
+
+	// progress draws the database download's progress bar: set by the
+	// command when standard error is a terminal and output is not quiet.
+	progress bool
 }
 
 func (s *scanFlags) addFlags(fs *pflag.FlagSet) {

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/vouch-dev/vouch/finding"
-	"github.com/vouch-dev/vouch/internal/gcinit"
 )
 
 // Exit codes, the contract documented in the README and docs/exit-codes.md.
@@ -40,7 +39,6 @@ func run(args []string) int {
 }
 
 func runWith(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	gcinit.Done() // the collector was off for package init
 	root := newRootCmd(stdin, stdout, stderr)
 	root.SetArgs(args)
 	err := root.ExecuteContext(ctx)

@@ -18,7 +18,6 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/vouch-dev/vouch/internal/gcinit"
 	"github.com/vouch-dev/vouch/internal/imagetest"
 	"github.com/vouch-dev/vouch/internal/registrytest"
 	"github.com/vouch-dev/vouch/internal/testutil"
@@ -28,7 +27,6 @@ import (
 // TestMain lets testscript run the vouch CLI in-process: a script's
 // "exec vouch …" calls run() in a child of the test binary.
 func TestMain(m *testing.M) {
-	gcinit.Done()
 	testscript.Main(m, map[string]func(){
 		"vouch": func() { os.Exit(run(os.Args[1:])) },
 	})

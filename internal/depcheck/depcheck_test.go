@@ -26,7 +26,7 @@ var forbidden = []string{
 // light are the packages that must stay light; a package that does not
 // exist yet is skipped.
 var light = []string{
-	"finding", "report", "config", "dockerlint", "composelint", "gate", "internal/ruledoc", "hook", "internal/gcinit",
+	"finding", "report", "config", "dockerlint", "composelint", "gate", "internal/ruledoc", "hook",
 }
 
 func deps(t *testing.T, pkg string) []string {

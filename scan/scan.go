@@ -253,6 +253,10 @@ func (s *Scanner) run(ctx context.Context, newArtifact func(cache.ArtifactCache)
 		return analysis{}, fmt.Errorf("sbom: %w", err)
 	}
 	if sbomPath != "" {
+		// Like the reports, the SBOM's directory is created if missing.
+		if err := os.MkdirAll(filepath.Dir(sbomPath), 0o755); err != nil {
+			return analysis{}, fmt.Errorf("sbom: %w", err)
+		}
 		if err := os.WriteFile(sbomPath, sbom.Bytes(), 0o644); err != nil {
 			return analysis{}, fmt.Errorf("sbom: %w", err)
 		}

@@ -57,7 +57,7 @@ Exit codes: 0 passed, 1 policy failed, 2 could not decide.`,
 	root.PersistentFlags().BoolVarP(&g.Verbose, "verbose", "v", false, "show suppressed findings and progress detail")
 
 	root.AddCommand(newVersionCmd(), newRulesCmd(), newGateCmd(g), newInitCmd(), newBaselineCmd(g))
-	root.AddCommand(newSignCmd(), newVerifyCmd(), newKeygenCmd())
+	root.AddCommand(newScanCmd(g), newSignCmd(), newVerifyCmd(), newKeygenCmd())
 	root.AddCommand(newHookCmd())
 
 	lint := newLintCmd()

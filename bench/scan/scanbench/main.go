@@ -1,8 +1,8 @@
 // Command scanbench runs one scan with the scan library, as `vouch scan
 // image --input` does, for bench/scan/compare.sh when the vouch binary at
-// hand has no scan command.
+// hand has no scan command, and to profile one scan (-cpuprofile).
 //
-//	scanbench -input IMAGE.tar -cache-dir DIR [-cache-backend fs]
+//	scanbench -input IMAGE.tar -cache-dir DIR [-cache-backend fs] [-cpuprofile FILE]
 package main
 
 import (
@@ -10,6 +10,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"runtime/pprof"
 
 	"github.com/vouch-dev/vouch/scan"
 )
@@ -18,7 +19,19 @@ func main() {
 	input := flag.String("input", "", "docker-archive or OCI archive")
 	cacheDir := flag.String("cache-dir", "", "cache directory holding db/")
 	backend := flag.String("cache-backend", "memory", "memory, fs or redis://")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the scan to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "scanbench:", err)
+			os.Exit(2)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	s, err := scan.New(scan.Options{CacheDir: *cacheDir, SkipDBUpdate: true, CacheBackend: *backend})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "scanbench:", err)

@@ -31,7 +31,7 @@ fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p bin
-go build -o bin/vouch ./cmd/vouch
+go build -o bin/vouch.build ./cmd/vouch && cp bin/vouch.build bin/vouch && rm bin/vouch.build # a copy: see bench/scan/README.md on RSS
 go run ./bench/dockerlint/gen -n "$n" -o "$work/corpus"
 
 # timed TOOL CMD...: run once, GNU time's "wall user sys maxrss_kB" into

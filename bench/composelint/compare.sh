@@ -26,7 +26,7 @@ done
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-go build -o "$work/vouch" ./cmd/vouch
+go build -o "$work/vouch.build" ./cmd/vouch && cp "$work/vouch.build" "$work/vouch" # a copy: see bench/scan/README.md on RSS
 go run ./bench/composelint/gencorpus -n "$n" "$work/corpus" >"$work/projects"
 
 # run TOOL DIR: one invocation on one project, timed into $work/TOOL.time.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/sirupsen/logrus"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/vouch-dev/vouch/gate"
 	"github.com/vouch-dev/vouch/report"
@@ -94,7 +93,7 @@ func runGate(cmd *cobra.Command, g *globalOptions, o *gateOptions, paths []strin
 		opts.BaselineName = baseline
 	}
 	if !o.LintOnly {
-		o.Scan.progress = !o.Output.Quiet && isTerminal(cmd.ErrOrStderr())
+		o.Scan.progress = o.Output.progress(cmd.ErrOrStderr())
 		if opts.Scanner, err = o.Scan.scanner(cmd, cfg, o.Registry); err != nil {
 			return err
 		}
@@ -163,10 +162,7 @@ func githubDefaults(o *outputOptions) error {
 // progressPrinter reports each stage as it ends: one line per stage, in CI
 // logs and on a terminal alike.
 func progressPrinter(w io.Writer) func(gate.Stage) {
-	tty := false
-	if f, ok := w.(*os.File); ok {
-		tty = term.IsTerminal(int(f.Fd()))
-	}
+	tty := isTerminal(w)
 	return func(s gate.Stage) {
 		status := "done"
 		if s.Err != nil {

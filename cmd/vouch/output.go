@@ -135,6 +135,10 @@ func (o *outputOptions) color(w io.Writer) bool {
 	return isTerminal(w)
 }
 
+// progress reports whether progress may be drawn on w: a terminal, and
+// output not quieted.
+func (o *outputOptions) progress(w io.Writer) bool { return !o.Quiet && isTerminal(w) }
+
 // isTerminal reports whether w is a terminal.
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)

@@ -159,7 +159,7 @@ func (o *scanCmdOptions) scanner(cmd *cobra.Command, g *globalOptions) (*scan.Sc
 	if cfg == nil {
 		cfg = &config.Config{}
 	}
-	o.Scan.progress = !o.Output.Quiet && isTerminal(cmd.ErrOrStderr())
+	o.Scan.progress = o.Output.progress(cmd.ErrOrStderr())
 	opts, err := scanOptions(cmd.Flags(), &o.Scan, o.Registry, cfg)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,5 @@
 // Command scanbench runs one scan with the scan library, as `vouch scan
-// image --input` does, for bench/scan/compare.sh when the vouch binary at
-// hand has no scan command, and to profile one scan (-cpuprofile).
+// image --input` does, to profile it (-cpuprofile).
 //
 //	scanbench -input IMAGE.tar -cache-dir DIR [-cache-backend fs] [-cpuprofile FILE]
 package main
